@@ -1,0 +1,48 @@
+# Two commands do everything on a fresh clone:  `make serve`  and  `make test`.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+MATHJAX_VERSION := 3.2.2
+MATHJAX := docs/assets/vendor/mathjax/tex-mml-svg.js
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: serve build test lint check grade bench clean
+
+$(STAMP): requirements.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (this course needs Python 3.11)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+# MathJax is served by the site itself (no CDN): fetched once from the npm registry.
+$(MATHJAX):
+	@mkdir -p $(dir $(MATHJAX)) .cache/npm
+	cd .cache/npm && npm pack --silent mathjax@$(MATHJAX_VERSION) >/dev/null && tar -xzf mathjax-$(MATHJAX_VERSION).tgz
+	cp -r .cache/npm/package/es5/. $(dir $(MATHJAX))
+
+build: $(STAMP) $(MATHJAX)
+	$(BIN)/mkdocs build --strict
+
+serve: build
+	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory site
+
+test: $(STAMP) $(MATHJAX)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+check: $(STAMP)
+	$(BIN)/python -m autograder check
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/grading_speed.py
+
+clean:
+	rm -rf site .cache .pytest_cache

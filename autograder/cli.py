@@ -1,0 +1,123 @@
+"""Command line: ``python -m autograder {check,grade,list}``.
+
+Exit codes: 0 every selected op passed; 1 graded, but some op did not pass; 2 usage error (unknown op,
+missing directory, no secret for an official grade); 3 the grader itself failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+EXIT_PASSED, EXIT_NOT_ALL_PASSED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+FORMATS = ("text", "json", "gradescope", "junit", "github")
+SECRET_ENV = "AUTOGRADER_SECRET"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m autograder", description="Grade hand-written VJPs.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    output = argparse.ArgumentParser(add_help=False)
+    output.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
+    output.add_argument("--output", metavar="FILE", help="write the report here (atomically) instead of stdout")
+    output.add_argument("--timeout", type=float, default=20.0, help="seconds allowed per op (default: 20)")
+    output.add_argument("--quiet", action="store_true", help="no progress display")
+    check = sub.add_parser("check", parents=[output], help="check your own exercises/ with the visible cases")
+    check.add_argument("ops", nargs="*", metavar="SET|OP", help="sets or ops to check (default: all)")
+    check.add_argument("--dir", default="exercises", help="directory with your exercise modules")
+    grade = sub.add_parser("grade", parents=[output], help="official grade of a submission directory")
+    grade.add_argument("path", help="submission directory, laid out like exercises/")
+    grade.add_argument("--ops", nargs="*", metavar="SET|OP", help="only these sets or ops")
+    grade.add_argument("--secret-file", help=f"file with the instructor's secret (or set ${SECRET_ENV})")
+    grade.add_argument("--visible-only", action="store_true", help="no hidden cases (no secret needed)")
+    listing = sub.add_parser("list", help="list the exercises")
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+    return parser
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Write via a temporary file in the same directory, then rename: never a half-written file."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _secret(args: argparse.Namespace) -> bytes | None:
+    if args.secret_file:
+        return Path(args.secret_file).read_bytes().strip()
+    value = os.environ.pop(SECRET_ENV, None)
+    return value.encode() if value else None
+
+
+def _progress(quiet: bool):  # noqa: ANN202 - a callback or None
+    if quiet or not sys.stderr.isatty():
+        return None
+
+    def show(n: int, total: int, op: object) -> None:
+        sys.stderr.write(f"\r[{n + 1}/{total}] {op.name:<24}")
+        sys.stderr.flush()
+        if n + 1 == total:
+            sys.stderr.write("\r" + " " * 40 + "\r")
+
+    return show
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    # The sandbox is started first, from a process that has imported torch and nothing secret.
+    from autograder.sandbox.runner import Sandbox
+
+    if args.command == "list":
+        from autograder.cli_list import render_list
+
+        print(render_list(args.format), end="")
+        return EXIT_PASSED
+    sandbox = Sandbox()
+    try:
+        return _grade(args, sandbox)
+    finally:
+        sandbox.close()
+
+
+def _grade(args: argparse.Namespace, sandbox: object) -> int:
+    from autograder import registry
+    from autograder.grading import grade
+    from autograder.report import FORMATS as EXPORTERS
+    from autograder.sandbox.limits import Limits
+    from autograder.submission import SubmissionError, load
+
+    names = args.ops if args.command == "check" else (args.ops or [])
+    try:
+        ops = registry.select(names)
+    except KeyError as err:
+        print(f"error: unknown set or op: {err.args[0]} (see `python -m autograder list`)", file=sys.stderr)
+        return EXIT_USAGE
+    path = args.dir if args.command == "check" else args.path
+    try:
+        submission = load(path, list(registry.SETS))
+    except SubmissionError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    mode, secret = "check", None
+    if args.command == "grade" and not args.visible_only:
+        mode, secret = "grade", _secret(args)
+        if secret is None:
+            print(f"error: an official grade needs the instructor's secret: --secret-file FILE or ${SECRET_ENV} "
+                  "(or --visible-only for the visible cases)", file=sys.stderr)
+            return EXIT_USAGE
+    report = grade(sandbox, submission, ops, mode=mode, secret=secret, limits=Limits(seconds=args.timeout),
+                   progress=_progress(args.quiet))
+    text = EXPORTERS[args.format](report)
+    if args.output:
+        write_atomically(args.output, text)
+        print(f"{report.score:g} / {report.max_score:g} points; report written to {args.output}", file=sys.stderr)
+    else:
+        print(text, end="")
+    return EXIT_PASSED if report.all_passed else EXIT_NOT_ALL_PASSED

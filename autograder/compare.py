@@ -1,0 +1,81 @@
+"""Deciding one case: the child's raw answer against the trusted expected gradients."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torch
+
+from autograder.registry import Op
+from autograder.results import Status
+
+Tensor = torch.Tensor
+
+
+@dataclass
+class Verdict:
+    status: Status
+    message: str = ""
+    input_index: int | None = None
+    details: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status is Status.PASSED
+
+
+def _plural(n: int) -> str:
+    return "gradient" if n == 1 else "gradients"
+
+
+def structure(op: Op, kinds: list[object]) -> Verdict | None:
+    """The returned value's shape as a Python object: a tuple with one plain tensor per input."""
+    n = len(op.args)
+    example = f"({', '.join('grad_' + a for a in op.args)}{',' if n == 1 else ''})"
+    if kinds and isinstance(kinds[0], dict):
+        got = kinds[0]["returned"]
+        return Verdict(Status.INVALID, f"expected a tuple of {n} {_plural(n)} {example}, got {got}")
+    if len(kinds) != n:
+        return Verdict(Status.INVALID, f"expected a tuple of {n} {_plural(n)} {example}, got a tuple of {len(kinds)}")
+    for i, kind in enumerate(kinds):
+        name = op.args[i]
+        if kind == "none" and op.is_differentiable(i):
+            return Verdict(Status.INVALID, f"the gradient for `{name}` is None, but `{name}` needs one", i)
+        if kind not in ("none", "tensor"):
+            return Verdict(Status.INVALID, f"the gradient for `{name}` must be a plain torch.Tensor, got {kind}", i)
+    return None
+
+
+def max_error(actual: Tensor, expected: Tensor) -> tuple[float, tuple[int, ...]]:
+    """The largest absolute difference (NaN and inf disagreements count as infinite) and where it is."""
+    if expected.numel() == 0:
+        return 0.0, ()
+    a, e = actual.double(), expected.double()
+    same = (a == e) | (a.isnan() & e.isnan())
+    diff = torch.where(same, torch.zeros_like(a), (a - e).abs().nan_to_num(nan=float("inf")))
+    flat = int(diff.reshape(-1).argmax())
+    index = tuple(int(i) for i in torch.unravel_index(torch.tensor(flat), diff.shape)) if diff.dim() else ()
+    return float(diff.reshape(-1)[flat]), index
+
+
+def values(op: Op, i: int, actual: Tensor, expected: Tensor) -> Verdict:
+    """Exact shape, exact dtype, then values within the dtype's tolerance, NaN where torch has NaN."""
+    name = op.args[i]
+    if actual.shape != expected.shape:
+        return Verdict(Status.FAILED, f"the gradient for `{name}` has shape {tuple(actual.shape)}, "
+                                      f"but `{name}` has shape {tuple(expected.shape)}", i)
+    if actual.dtype != expected.dtype:
+        return Verdict(Status.FAILED, f"the gradient for `{name}` has dtype {actual.dtype}, "
+                                      f"but `{name}` has dtype {expected.dtype}", i)
+    rtol, atol = op.rtol.get(expected.dtype, 1e-3), op.atol.get(expected.dtype, 1e-4)
+    if torch.isclose(actual, expected, rtol=rtol, atol=atol, equal_nan=True).all():
+        return Verdict(Status.PASSED)
+    err, where = max_error(actual, expected)
+    at = f"[{', '.join(map(str, where))}]" if where else ""
+    return Verdict(
+        Status.FAILED,
+        f"the gradient for `{name}` is wrong: largest error {err:.3g} at {name}{at} "
+        f"(expected {expected[where].item():.6g}, got {actual[where].item():.6g})",
+        i,
+        [f"tolerance: rtol={rtol:g}, atol={atol:g} for {str(expected.dtype).removeprefix('torch.')}"],
+    )

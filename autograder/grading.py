@@ -1,0 +1,239 @@
+"""Grading a submission: cases in, one child per op, each answer checked here, results out.
+
+The order of work inside :func:`grade` matters: the sandbox exists before this module sees a secret, and
+the expected gradients are computed only after the child has been started from the clean zygote.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import torch
+
+import autograder
+from autograder import compare, diagnose, reference, static
+from autograder.registry import Case, Op
+from autograder.results import Failure, OpResult, Report, Status
+from autograder.sandbox.limits import Limits
+from autograder.sandbox.runner import Run, Sandbox
+from autograder.submission import Submission, unstage
+
+Tensor = torch.Tensor
+VISIBLE_SEED = 20261122
+SITE = "https://autograd-by-hand.github.io/autograd-by-hand/"
+Progress = Callable[[int, int, Op], None]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One op's cases with their cotangents, the expected gradients computed lazily."""
+
+    op: Op
+    cases: list[Case]
+    grads: list[Tensor]
+    hidden: list[bool]
+
+
+def hidden_seed(secret: bytes, digest: str) -> int:
+    """Seed for hidden cases: unknown without the secret, the same for every regrade of the same files."""
+    return int.from_bytes(hmac.new(secret, digest.encode(), hashlib.sha256).digest()[:8], "big") >> 1
+
+
+def _op_seed(seed: int, op: Op) -> int:
+    return int.from_bytes(hashlib.sha256(f"{seed}:{op.name}".encode()).digest()[:8], "big") >> 1
+
+
+def plan(op: Op, seeds: dict[str, int]) -> Plan:
+    cases: list[Case] = []
+    hidden: list[bool] = []
+    grads: list[Tensor] = []
+    for kind, seed in seeds.items():
+        gen = torch.Generator().manual_seed(_op_seed(seed, op))
+        made = op.cases(gen)
+        for case in made:
+            grads.append(reference.cotangent(reference.forward(op, case), gen))
+        cases += made
+        hidden += [kind == "hidden"] * len(made)
+    order = sorted(range(len(cases)), key=lambda i: (hidden[i], cases[i].empty, cases[i].size))
+    return Plan(op, [cases[i] for i in order], [grads[i] for i in order], [hidden[i] for i in order])
+
+
+def _job(op: Op, p: Plan) -> tuple[dict[str, object], list[Tensor]]:
+    calls, tensors = [], []
+    for case, grad in zip(p.cases, p.grads, strict=True):
+        calls.append({"n_tensors": 1 + len(case.inputs), "params": case.params})
+        tensors += [grad, *case.inputs]
+    return {"module": op.set, "function": op.function, "calls": calls}, tensors
+
+
+def _result(op: Op, status: Status, summary: str, run: Run | None = None, **kw: object) -> OpResult:
+    output = ""
+    if run is not None and run.output:
+        output = run.output.decode("utf-8", "replace")
+        if run.output_dropped:
+            output += f"\n[... {run.output_dropped} more bytes of output dropped]"
+    score = op.points if status is Status.PASSED else 0.0
+    return OpResult(op.name, op.set, status, score, op.points, summary, SITE + op.page_url(),
+                    output=output, seconds=run.seconds if run else 0.0, **kw)
+
+
+def _ended_early(op: Op, run: Run, limits: Limits, n_done: int) -> OpResult:
+    """A child that stopped before its final frame: timeout, crash, exit or garbage on the wire."""
+    kw = {"cases_run": n_done}
+    if run.timed_out:
+        return _result(op, Status.TIMEOUT, f"stopped after {limits.seconds:g} s (time limit for this exercise); "
+                       "is there an endless loop, or a loop over every element?", run, **kw)
+    if run.wire_error:
+        return _result(op, Status.INVALID, f"the process running your code sent malformed data ({run.wire_error})",
+                       run, **kw)
+    if run.signal is not None:
+        return _result(op, Status.CRASHED, f"your code crashed (signal {run.signal}) before returning a result",
+                       run, **kw)
+    return _result(op, Status.CRASHED, f"the process running your code exited (status {run.exit_code}) "
+                   "before returning a result: do not call exit() in an exercise", run, **kw)
+
+
+def _error_result(op: Op, meta: dict[str, object], run: Run, case: Case, hidden: bool, n: int,
+                  limits: Limits) -> OpResult:
+    text = str(meta.get("traceback") or meta.get("message"))
+    kind, etype = meta["kind"], str(meta.get("type"))
+    where = "a hidden case" if hidden else f"case \u00ab{case.label}\u00bb, inputs of shape {case.shapes()}"
+    if kind == "not_implemented":
+        return _result(op, Status.NOT_IMPLEMENTED, "not implemented yet", run, cases_run=n)
+    if meta.get("policy"):
+        used = ", ".join(meta["policy"])
+        return _result(op, Status.POLICY, f"policy: this exercise may not call autograd ({used}); derive the "
+                       "gradient by hand", run, cases_run=n)
+    if etype == "MemoryError" or "can't allocate memory" in text or "not enough memory" in text:
+        return _result(op, Status.OOM, f"ran out of memory (limit {limits.memory_bytes >> 20} MiB) on {where}", run, cases_run=n)
+    failure = Failure(case.label if not hidden else "hidden case", f"raised {etype}", hidden, [], [text])
+    return _result(op, Status.ERROR, f"raised {etype} on {where}: {meta.get('message')}", run,
+                   cases_run=n, failure=failure)
+
+
+def _tensor_text(t: Tensor) -> str:
+    if t.numel() > 24:
+        return f"tensor of shape {tuple(t.shape)}, dtype {str(t.dtype).removeprefix('torch.')}"
+    return f"torch.tensor({t.tolist()!r}, dtype={t.dtype})"
+
+
+def _repro(op: Op, case: Case, grad: Tensor) -> str:
+    if any(t.numel() > 24 for t in (*case.inputs, grad)):
+        return ""
+    lines = ["import torch", f"from exercises.{op.set} import {op.function}", ""]
+    lines += [f"{name} = {_tensor_text(t)}" for name, t in zip(op.args, case.inputs, strict=True)]
+    lines.append(f"grad = {_tensor_text(grad)}")
+    params = "".join(f", {k}={v!r}" for k, v in case.params.items())
+    lines.append(f"print({op.function}(grad, {', '.join(op.args)}{params}))")
+    return "\n".join(lines)
+
+
+def _failure(op: Op, case: Case, grad: Tensor, hidden: bool, verdict: compare.Verdict,
+             expected: list[Tensor | None], actual: list[Tensor | None]) -> Failure:
+    i = verdict.input_index
+    found = [] if i is None else diagnose.diagnose(
+        op, case, grad, expected, actual, i, lambda g: reference.vjp(op, case, g))
+    if hidden:
+        return Failure("hidden case", verdict.message, True, found)
+    details = [f"case: {case.label}", *(f"{n} = {_tensor_text(t)}" for n, t in zip(op.args, case.inputs,
+                                                                                    strict=True)),
+               f"grad = {_tensor_text(grad)}"]
+    if i is not None and expected[i] is not None and actual[i] is not None:
+        details += [f"expected gradient for `{op.args[i]}`: {_tensor_text(expected[i])}",
+                    f"your gradient for `{op.args[i]}`: {_tensor_text(actual[i])}"]
+    return Failure(case.label, verdict.message, False, found, details + verdict.details, _repro(op, case, grad))
+
+
+def judge(op: Op, p: Plan, run: Run, limits: Limits) -> OpResult:
+    """Turn one child's frames into the op's result; the first (smallest) failing case is reported."""
+    frames = iter(run.frames)
+    first = next(frames, None)
+    if first is None:
+        return _ended_early(op, run, limits, 0)
+    meta = first[0]
+    if meta["kind"] == "import_error":
+        return _result(op, Status.INVALID, f"your file {op.set}.py could not be imported: {meta['type']}: "
+                       f"{meta['message']}" + (f" (line {meta['line']})" if meta.get("line") else ""), run,
+                       failure=Failure("import", "import failed", False, [], [str(meta["traceback"])]))
+    if meta["kind"] == "missing":
+        found = ", ".join(meta.get("names") or []) or "none"
+        return _result(op, Status.MISSING, f"no function {op.function} in {op.set}.py (found: {found})", run)
+    expected_params = ["grad", *op.args, *op.params]
+    got = [name for name, _ in meta.get("parameters") or []]
+    if meta.get("parameters") is not None and got[:len(expected_params)] != expected_params and not any(
+            kind in ("VAR_POSITIONAL", "VAR_KEYWORD") for _, kind in meta["parameters"]):
+        return _result(op, Status.INVALID, f"expected {op.signature}; found {op.function}({', '.join(got)})", run)
+    passed = 0
+    for index, (case, grad, hidden) in enumerate(zip(p.cases, p.grads, p.hidden, strict=True)):
+        frame = next(frames, None)
+        if frame is None or frame[0].get("kind") == "done":
+            return _ended_early(op, run, limits, index)
+        meta, returned = frame
+        if meta.get("call") != index:
+            return _result(op, Status.INVALID, "results arrived out of order", run, cases_run=index)
+        if meta["kind"] != "result" or meta.get("policy"):
+            return _error_result(op, meta, run, case, hidden, index + 1, limits)
+        verdict = compare.structure(op, meta["kinds"])
+        expected = reference.vjp(op, case, grad)
+        actual = list(returned) + [None] * (len(op.args) - len(returned))
+        if verdict is None and any(meta["mutated"]):
+            names = ["grad", *op.args]
+            which = ", ".join(f"`{names[k]}`" for k, m in enumerate(meta["mutated"]) if m)
+            verdict = compare.Verdict(Status.FAILED, f"your backward modified its input {which} in place")
+        for i in range(len(op.args)):
+            if verdict is not None:
+                break
+            if expected[i] is not None and actual[i] is not None:
+                v = compare.values(op, i, actual[i], expected[i])
+                verdict = None if v.ok else v
+        if verdict is not None:
+            failure = _failure(op, case, grad, hidden, verdict, expected, actual)
+            where = "a hidden case" if hidden else f"case \u00ab{case.label}\u00bb"
+            return _result(op, verdict.status, f"{verdict.message} ({where})", run,
+                           cases_run=index + 1, cases_passed=passed, failure=failure)
+        passed += 1
+    return _result(op, Status.PASSED, f"all {passed} cases pass", run, cases_run=passed, cases_passed=passed)
+
+
+def grade(sandbox: Sandbox, submission: Submission, ops: list[Op], *, mode: str, secret: bytes | None,
+          limits: Limits, progress: Progress | None = None) -> Report:
+    """Grade ``ops`` of ``submission``. ``mode`` is ``check`` (visible cases) or ``grade`` (plus hidden)."""
+    started = time.monotonic()
+    seeds = {"visible": VISIBLE_SEED}
+    if mode == "grade":
+        if secret is None:
+            raise ValueError("an official grade needs the instructor's secret")
+        seeds["hidden"] = hidden_seed(secret, submission.digest)
+    report = Report(mode, str(submission.path), submission.digest, autograder.__version__, torch.__version__,
+                    platform.python_version(), seeds, limits.as_dict(),
+                    started_at=datetime.now(UTC).isoformat(timespec="seconds"))
+    root = submission.stage()
+    try:
+        for n, op in enumerate(ops):
+            if progress:
+                progress(n, len(ops), op)
+            report.results.append(_grade_op(sandbox, submission, root, op, seeds, limits))
+    finally:
+        unstage(root)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _grade_op(sandbox: Sandbox, submission: Submission, root: object, op: Op, seeds: dict[str, int],
+              limits: Limits) -> OpResult:
+    if not submission.has(op.set):
+        return _result(op, Status.MISSING, f"file {op.set}.py not found in the submission")
+    violations = static.violations(submission.files[f"{op.set}.py"], op.function)
+    if violations:
+        return _result(op, Status.POLICY, f"policy: this exercise may not call autograd ({', '.join(violations)}); "
+                       "derive the gradient by hand")
+    p = plan(op, seeds)
+    job, tensors = _job(op, p)
+    run = sandbox.run({**job, "dir": str(root)}, tensors, limits)
+    return judge(op, p, run, limits)

@@ -1,0 +1,123 @@
+"""What runs inside the untrusted child: import the submission, call its backward, send raw tensors back.
+
+This module never decides anything. It reports what happened (the values returned, exceptions raised,
+inputs modified) as data frames; the grader process checks them. Everything here runs after the child
+has locked itself down (:mod:`autograder.sandbox.limits`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import inspect
+import os
+import sys
+import time
+import traceback
+import types
+from typing import Any
+
+import torch
+
+from autograder.sandbox import policy, wire
+
+Tensor = torch.Tensor
+PACKAGE = "submission"
+
+
+def _send(fd: int, meta: dict[str, Any], tensors: list[Tensor | None] = ()) -> None:
+    data = wire.encode(meta, list(tensors))
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _digest(tensors: list[Tensor]) -> list[str]:
+    return [hashlib.blake2b(wire.tensor_bytes(t, keep_layout=True)[1], digest_size=16).hexdigest()
+            for t in tensors]
+
+
+def _student_traceback(err: BaseException, root: str) -> tuple[str, int | None]:
+    """The error message with the student's own frames only, and the line it happened on."""
+    frames = [f for f in traceback.extract_tb(err.__traceback__) if f.filename.startswith(root)]
+    line = frames[-1].lineno if frames else getattr(err, "lineno", None)
+    shown = "".join(traceback.format_list(frames[-5:]))
+    where = shown.replace(root + os.sep, "")
+    return f"{where}{type(err).__name__}: {err}"[-4000:], line
+
+
+def _error(kind: str, err: BaseException, root: str) -> dict[str, Any]:
+    text, line = _student_traceback(err, root)
+    return {"kind": kind, "type": type(err).__name__, "message": str(err)[:2000], "traceback": text, "line": line}
+
+
+def _import(root: str, module: str) -> types.ModuleType:
+    """Import ``<root>/<module>.py`` as ``submission.<module>`` (so ``from .helpers import`` works)."""
+    package = types.ModuleType(PACKAGE)
+    package.__path__ = [root]
+    sys.modules[PACKAGE] = package
+    return importlib.import_module(f"{PACKAGE}.{module}")
+
+
+def _describe_result(out: Any) -> tuple[list[Any], list[Tensor | None]]:
+    """Per returned element: its kind (for the grader) and the tensor, if it is a plain one."""
+    if type(out) is not tuple:
+        return [{"returned": type(out).__qualname__}], []
+    kinds, tensors = [], []
+    for item in out:
+        if item is None:
+            kinds.append("none")
+            tensors.append(None)
+        elif type(item) is Tensor:
+            if item.dtype not in wire.NAMES or item.device.type != "cpu":
+                kinds.append(f"tensor of dtype {item.dtype} on {item.device}")
+                tensors.append(None)
+            else:
+                kinds.append("tensor")
+                tensors.append(item.detach())
+        else:
+            kinds.append(type(item).__qualname__)
+            tensors.append(None)
+    return kinds, tensors
+
+
+def serve(fd: int, job: dict[str, Any], tensors: list[Tensor | None]) -> None:
+    """Run every call of ``job`` and write one frame per call to ``fd``, then a final frame."""
+    root = job["dir"]
+    started = time.perf_counter()
+    try:
+        module = _import(root, job["module"])
+    except BaseException as err:  # noqa: BLE001 - anything at import time is the student's error
+        _send(fd, {**_error("import_error", err, root), "seconds": time.perf_counter() - started})
+        return
+    function = getattr(module, job["function"], None)
+    if not callable(function):
+        _send(fd, {"kind": "missing", "names": sorted(n for n in vars(module) if n.endswith("_backward"))})
+        return
+    try:
+        parameters = [[p.name, p.kind.name] for p in inspect.signature(function).parameters.values()]
+    except (TypeError, ValueError):
+        parameters = None
+    _send(fd, {"kind": "loaded", "parameters": parameters, "seconds": time.perf_counter() - started})
+    cursor = 0
+    for index, call in enumerate(job["calls"]):
+        arrays = tensors[cursor:cursor + call["n_tensors"]]
+        cursor += call["n_tensors"]
+        grad, *inputs = arrays
+        before = _digest(arrays)
+        policy.reset()
+        started = time.perf_counter()
+        try:
+            with policy.enforced():
+                out = function(grad, *inputs, **call["params"])
+            meta: dict[str, Any] = {"kind": "result"}
+        except NotImplementedError as err:
+            out, meta = None, {**_error("not_implemented", err, root)}
+        except BaseException as err:  # noqa: BLE001 - report, never judge
+            out, meta = None, _error("raised", err, root)
+        seconds = time.perf_counter() - started
+        kinds, returned = _describe_result(out) if meta["kind"] == "result" else ([], [])
+        mutated = [a != b for a, b in zip(before, _digest(arrays), strict=True)]
+        meta.update(call=index, kinds=kinds, mutated=mutated, seconds=seconds, policy=policy.violations())
+        _send(fd, meta, returned)
+    _send(fd, {"kind": "done"})

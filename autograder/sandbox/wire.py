@@ -1,0 +1,158 @@
+"""The data-only wire format between the grader and the process running student code.
+
+A frame is ``b"ABH1"``, a 4-byte big-endian header length, a JSON header, then the raw bytes of the
+tensors the header describes (dtype, shape, strides and byte count each). Nothing is ever pickled: the
+reader checks every field against a whitelist and rebuilds plain ``torch.Tensor`` objects itself.
+Strides travel with the bytes, so non-contiguous and expanded (stride-0) inputs arrive with the same
+layout they were made with.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import struct
+from collections.abc import Iterator
+from typing import Any
+
+import torch
+
+Tensor = torch.Tensor
+MAGIC = b"ABH1"
+HEAD = struct.Struct(">4sI")
+MAX_HEADER = 1 << 20
+
+DTYPES: dict[str, torch.dtype] = {
+    "float64": torch.float64,
+    "float32": torch.float32,
+    "float16": torch.float16,
+    "bfloat16": torch.bfloat16,
+    "int64": torch.int64,
+    "int32": torch.int32,
+    "bool": torch.bool,
+}
+NAMES = {dtype: name for name, dtype in DTYPES.items()}
+
+
+class WireError(ValueError):
+    """A frame that does not follow the format (truncated, oversized, unknown dtype...)."""
+
+
+def _span(t: Tensor) -> int:
+    """Number of storage elements a view touches, counted from its first element."""
+    if t.numel() == 0:
+        return 0
+    return 1 + sum((n - 1) * s for n, s in zip(t.shape, t.stride(), strict=True))
+
+
+def tensor_bytes(t: Tensor, keep_layout: bool) -> tuple[dict[str, Any], bytes]:
+    """Describe one tensor and return its raw bytes (its storage span, or a contiguous copy)."""
+    t = t.detach().cpu()
+    if t.dtype not in NAMES:
+        raise WireError(f"dtype {t.dtype} is not supported")
+    if keep_layout and not t.is_contiguous():
+        flat = torch.as_strided(t, (_span(t),), (1,), t.storage_offset())
+        stride = list(t.stride())
+    else:
+        flat = t.contiguous().reshape(-1)
+        stride = list(t.contiguous().stride())
+    data = flat.contiguous().view(torch.uint8).numpy().tobytes() if flat.numel() else b""
+    return {"dtype": NAMES[t.dtype], "shape": list(t.shape), "stride": stride, "nbytes": len(data)}, data
+
+
+def encode(meta: dict[str, Any], tensors: list[Tensor | None] = (), keep_layout: bool = False) -> bytes:
+    """One frame: ``meta`` (JSON-able) plus tensors; ``None`` entries are sent as nulls."""
+    specs, blobs = [], []
+    for t in tensors:
+        if t is None:
+            specs.append(None)
+            continue
+        spec, data = tensor_bytes(t, keep_layout)
+        specs.append(spec)
+        blobs.append(data)
+    header = json.dumps({**meta, "tensors": specs}, allow_nan=False).encode()
+    return HEAD.pack(MAGIC, len(header)) + header + b"".join(blobs)
+
+
+def _rebuild(spec: Any, data: memoryview) -> Tensor:
+    if not isinstance(spec, dict) or set(spec) != {"dtype", "shape", "stride", "nbytes"}:
+        raise WireError("malformed tensor description")
+    dtype = DTYPES.get(spec["dtype"]) if isinstance(spec["dtype"], str) else None
+    shape, stride = spec["shape"], spec["stride"]
+    if dtype is None:
+        raise WireError(f"unsupported dtype {spec['dtype']!r}")
+    ints = [*shape, *stride]
+    if not all(type(n) is int and 0 <= n < 1 << 40 for n in ints) or len(shape) != len(stride) or len(shape) > 16:
+        raise WireError("malformed shape or stride")
+    itemsize = torch.empty((), dtype=dtype).element_size()
+    span = 0 if math.prod(shape) == 0 else 1 + sum((n - 1) * s for n, s in zip(shape, stride, strict=True))
+    if spec["nbytes"] != span * itemsize or len(data) != span * itemsize:
+        raise WireError("byte count does not match shape and dtype")
+    flat = torch.frombuffer(bytearray(data), dtype=dtype) if span else torch.empty(0, dtype=dtype)
+    return torch.as_strided(flat, shape, stride)
+
+
+def decode(header: bytes, payload: bytes) -> tuple[dict[str, Any], list[Tensor | None]]:
+    """Parse one frame's header and payload into its metadata and plain tensors."""
+    try:
+        meta = json.loads(header)
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise WireError(f"header is not JSON: {err}") from None
+    if not isinstance(meta, dict) or not isinstance(meta.get("tensors"), list):
+        raise WireError("header is not an object with a tensor list")
+    tensors: list[Tensor | None] = []
+    view, offset = memoryview(payload), 0
+    for spec in meta.pop("tensors"):
+        if spec is None:
+            tensors.append(None)
+            continue
+        n = spec.get("nbytes") if isinstance(spec, dict) else None
+        if type(n) is not int or n < 0 or offset + n > len(payload):
+            raise WireError("tensor bytes run past the end of the frame")
+        tensors.append(_rebuild(spec, view[offset:offset + n]))
+        offset += n
+    if offset != len(payload):
+        raise WireError("trailing bytes after the last tensor")
+    return meta, tensors
+
+
+def payload_size(header: bytes) -> int:
+    """Total tensor bytes a header announces (read before the payload itself)."""
+    try:
+        specs = json.loads(header).get("tensors", [])
+        return sum(s["nbytes"] for s in specs if s is not None)
+    except (ValueError, AttributeError, TypeError, KeyError) as err:
+        raise WireError(f"malformed header: {err}") from None
+
+
+class FrameReader:
+    """Splits a byte stream into frames, refusing anything larger than ``max_bytes`` in total."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.buffer = bytearray()
+        self.max_bytes = max_bytes
+        self.received = 0
+
+    def feed(self, chunk: bytes) -> Iterator[tuple[dict[str, Any], list[Tensor | None]]]:
+        self.received += len(chunk)
+        if self.received > self.max_bytes:
+            raise WireError(f"result data exceeds {self.max_bytes} bytes")
+        self.buffer += chunk
+        while len(self.buffer) >= HEAD.size:
+            magic, length = HEAD.unpack_from(self.buffer)
+            if magic != MAGIC or length > MAX_HEADER:
+                raise WireError("bad frame header")
+            end = HEAD.size + length
+            if len(self.buffer) < end:
+                return
+            header = bytes(self.buffer[HEAD.size:end])
+            total = end + payload_size(header)
+            if len(self.buffer) < total:
+                return
+            payload = bytes(self.buffer[end:total])
+            del self.buffer[:total]
+            yield decode(header, payload)
+
+    @property
+    def pending(self) -> bool:
+        return bool(self.buffer)
