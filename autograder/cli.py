@@ -56,7 +56,7 @@ def _secret(args: argparse.Namespace) -> bytes | None:
     return value.encode() if value else None
 
 
-def _progress(quiet: bool):  # noqa: ANN202 - a callback or None
+def _progress(quiet: bool):
     if quiet or not sys.stderr.isatty():
         return None
 

@@ -111,7 +111,8 @@ def _error_result(op: Op, meta: dict[str, object], run: Run, case: Case, hidden:
         return _result(op, Status.POLICY, f"policy: this exercise may not call autograd ({used}); derive the "
                        "gradient by hand", run, cases_run=n)
     if etype == "MemoryError" or "can't allocate memory" in text or "not enough memory" in text:
-        return _result(op, Status.OOM, f"ran out of memory (limit {limits.memory_bytes >> 20} MiB) on {where}", run, cases_run=n)
+        return _result(op, Status.OOM, f"ran out of memory (limit {limits.memory_bytes >> 20} MiB) on {where}", run,
+                       cases_run=n)
     failure = Failure(case.label if not hidden else "hidden case", f"raised {etype}", hidden, [], [text])
     return _result(op, Status.ERROR, f"raised {etype} on {where}: {meta.get('message')}", run,
                    cases_run=n, failure=failure)

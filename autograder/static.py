@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 
 FORBIDDEN_ATTRIBUTES = {"backward", "vjp", "jvp", "jacrev", "jacfwd", "jacobian", "hessian", "vhp", "hvp",
                         "grad_and_value", "linearize"}
@@ -37,7 +38,7 @@ def violations(source: bytes, function: str) -> list[str]:
                 if isinstance(inner, ast.Attribute):
                     chain = _chain(inner)
                     parts = chain.split(".")
-                    if inner.attr in FORBIDDEN_ATTRIBUTES or set(zip(parts, parts[1:])) & FORBIDDEN_PAIRS:
+                    if inner.attr in FORBIDDEN_ATTRIBUTES or set(itertools.pairwise(parts)) & FORBIDDEN_PAIRS:
                         found.add(chain or inner.attr)
                 elif isinstance(inner, ast.Name) and inner.id in imported and isinstance(inner.ctx, ast.Load):
                     found.add(inner.id)

@@ -21,7 +21,8 @@ OPS = [
         cases=binary_cases(),
         summary="Elementwise product with broadcasting.",
         page=Page(
-            math=r"\mathrm{out} = x \odot y \quad\text{(after broadcasting } x \text{ and } y \text{ to a common shape)}",
+            math=r"\mathrm{out} = x \odot y"
+            r"\quad\text{(after broadcasting } x \text{ and } y \text{ to a common shape)}",
             jacobian=(
                 r"For equal shapes both Jacobians are diagonal: $\partial\,\mathrm{out}_i/\partial x_i = y_i$ "
                 r"and $\partial\,\mathrm{out}_i/\partial y_i = x_i$. Broadcasting copies an input along some "

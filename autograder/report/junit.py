@@ -16,7 +16,8 @@ def render(report: Report) -> str:
     props = ET.SubElement(suite, "properties")
     for key, value in (("submission_hash", report.submission_hash), ("grader_version", report.grader_version),
                        ("torch_version", report.torch_version), ("score", f"{report.score:g}"),
-                       ("max_score", f"{report.max_score:g}"), *((f"seed.{k}", str(v)) for k, v in report.seeds.items())):
+                       ("max_score", f"{report.max_score:g}"),
+                       *((f"seed.{k}", str(v)) for k, v in report.seeds.items())):
         ET.SubElement(props, "property", name=key, value=value)
     for r in report.results:
         case = ET.SubElement(suite, "testcase", classname=f"autograder.{r.set}", name=r.op, time=f"{r.seconds:.3f}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from autograder.results import OpResult, Report
 
+
 def explain(r: OpResult) -> str:
     """Everything a student needs to fix one op, as plain text."""
     lines = [f"{r.op}: {r.status.value}. {r.summary}"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import selectors
 import signal
@@ -74,10 +75,8 @@ class Sandbox:
         try:
             self._collect(run, result_r, output_r, started + limits.seconds, limits)
         finally:
-            try:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(child, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
             os.close(result_r)
             os.close(output_r)
         run.status = self._reply()["status"]
@@ -122,10 +121,8 @@ class Sandbox:
         try:
             self.sock.close()
         finally:
-            try:
+            with contextlib.suppress(ChildProcessError):
                 os.waitpid(self.pid, 0)
-            except ChildProcessError:
-                pass
 
     def __enter__(self) -> Sandbox:
         return self

@@ -46,7 +46,7 @@ def _run_child(fds: list[int], job: dict[str, Any], tensors: list[torch.Tensor |
         policy.install()
         child.serve(result_fd, job, tensors)
         status = 0
-    except BaseException:  # noqa: BLE001 - the grader sees the missing "done" frame and the status
+    except BaseException:
         status = 71
     finally:
         os._exit(status)
@@ -81,7 +81,7 @@ def start() -> tuple[int, socket.socket]:
         code = 0
         try:
             serve(theirs)
-        except BaseException:  # noqa: BLE001
+        except BaseException:
             code = 1
         finally:
             sys.stdout.flush()
