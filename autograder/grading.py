@@ -56,6 +56,8 @@ def plan(op: Op, seeds: dict[str, int]) -> Plan:
     for kind, seed in seeds.items():
         gen = torch.Generator().manual_seed(_op_seed(seed, op))
         made = op.cases(gen)
+        if kind == "visible":
+            made += [c.case() for c in op.conventions]
         for case in made:
             grads.append(reference.cotangent(reference.forward(op, case), gen))
         cases += made

@@ -5,11 +5,19 @@ The site build calls these (``overrides/hooks.py``); nothing here is kept as a f
 
 from __future__ import annotations
 
+import torch
+
 from autograder import registry
 from autograder.registry import Op
 
 SET_TITLES = {
+    "elementwise": "Smooth elementwise ops",
+    "kinks": "Kinked elementwise ops",
     "binary": "Binary ops with broadcasting",
+    "reductions": "Reductions",
+    "shapes": "Shapes, views and indexing",
+    "linalg": "Matrix multiplication",
+    "nn": "Neural-network ops",
 }
 
 TESTING = (
@@ -32,6 +40,11 @@ def op_page(op: Op) -> str:
     page = op.page
     mistakes = "\n".join(f"- {m}" for m in page.mistakes) or "- (none listed yet)"
     convention = op.convention or "This op is differentiable everywhere on the inputs the grader uses."
+    if op.conventions:
+        rows = "\n".join(f"| {c.says} | `{list(c.inputs)}` | `{list(c.grads)}` |" for c in op.conventions)
+        convention += ("\n\nMeasured on torch " + torch.__version__.split("+")[0] + " with `grad` all ones "
+                       "(a test re-measures these on every run):\n\n| where | inputs | gradients |\n"
+                       "| --- | --- | --- |\n" + rows)
     hint = "\n".join(f"    {line}" for line in (page.hint or "Write the Jacobian of a tiny case by hand.").splitlines())
     return f"""# `{op.name}`
 
@@ -96,7 +109,7 @@ Write these in `exercises/{name}.py`, then run `python -m autograder check {name
 
 def catalogue() -> str:
     sections = "\n".join(f"- [{set_title(name)}]({name}/index.md): "
-                         + ", ".join(f"`{op.name}`" for op in ops) for name, ops in registry.SETS.items())
+                         + ", ".join(f"`{op.name}`" for op in ops) for name, ops in registry.nonempty_sets().items())
     return f"""# Exercises
 
 Each exercise asks for one backward rule: given `grad`, the gradient of the loss with respect to an op's
@@ -105,7 +118,7 @@ exactly what `backward()` asks of every node in the graph.
 
 {sections}
 
-There are {len(registry.OPS)} exercises in {len(registry.SETS)} sets. Start with the lessons if the words
+There are {len(registry.OPS)} exercises in {len(registry.nonempty_sets())} sets. Start with the lessons if the words
 "vector-Jacobian product" are new to you.
 """
 
@@ -113,7 +126,7 @@ There are {len(registry.OPS)} exercises in {len(registry.SETS)} sets. Start with
 def generated() -> dict[str, str]:
     """Every generated page, by its path under ``docs/``."""
     pages = {"exercises/index.md": catalogue()}
-    for name, ops in registry.SETS.items():
+    for name, ops in registry.nonempty_sets().items():
         pages[f"exercises/{name}/index.md"] = set_index(name)
         pages.update({f"exercises/{name}/{op.name}.md": op_page(op) for op in ops})
     return pages

@@ -10,6 +10,9 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+import torch
+
+torch.set_num_threads(1)  # test processes fork sandboxes: never start an OpenMP pool first
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -18,6 +21,7 @@ def run_cli(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None,
             timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """Run ``python -m autograder ARGS`` as a user would, in a real subprocess."""
     full_env = {k: v for k, v in os.environ.items() if k != "AUTOGRADER_SECRET"}
+    full_env["PYTHONPATH"] = str(ROOT)  # this checkout's grader, whatever the venv was installed from
     full_env.update(env or {})
     return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=cwd, env=full_env, text=True,
                           capture_output=True, timeout=timeout)

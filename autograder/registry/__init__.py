@@ -6,12 +6,18 @@ its reference solutions in ``solutions/<set>.py``.
 
 from __future__ import annotations
 
-from autograder.registry import binary
+from autograder.registry import binary, elementwise, kinks, linalg, nn, reductions, shapes
 from autograder.registry.cases import Case
-from autograder.registry.op import Op, Page
+from autograder.registry.op import Convention, Op, Page
 
 SETS: dict[str, list[Op]] = {
+    "elementwise": elementwise.OPS,
+    "kinks": kinks.OPS,
     "binary": binary.OPS,
+    "reductions": reductions.OPS,
+    "shapes": shapes.OPS,
+    "linalg": linalg.OPS,
+    "nn": nn.OPS,
 }
 """Exercise sets in teaching order."""
 
@@ -29,4 +35,8 @@ def select(names: list[str] | None = None) -> list[Op]:
     return [op for op in OPS.values() if op.name in wanted or op.set in wanted]
 
 
-__all__ = ["OPS", "SETS", "Case", "Op", "Page", "select"]
+def nonempty_sets() -> dict[str, list[Op]]:
+    return {name: ops for name, ops in SETS.items() if ops}
+
+
+__all__ = ["OPS", "SETS", "Case", "Convention", "Op", "Page", "nonempty_sets", "select"]

@@ -29,6 +29,25 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Convention:
+    """A measured fact at a kink or tie: with an all-ones ``grad`` at these inputs, the pinned torch gives
+    these gradients. Pages print it, a test re-measures it (failing on drift), and it is a graded case."""
+
+    says: str
+    """In words, for the page: ``"relu'(0) = 0"``."""
+    inputs: tuple[Any, ...]
+    """Python numbers or nested lists (made float64 tensors), or tensors (used as they are)."""
+    grads: tuple[Any, ...]
+    """Expected gradient per input (``None`` for a non-differentiable input)."""
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def case(self) -> Case:
+        inputs = tuple(t if isinstance(t, torch.Tensor) else torch.tensor(t, dtype=torch.float64)
+                       for t in self.inputs)
+        return Case(f"at the special point where {self.says}", inputs, dict(self.params))
+
+
+@dataclass(frozen=True)
 class Op:
     """One op exercise: the student writes ``<name>_backward(grad, *inputs, **params)``.
 
@@ -50,6 +69,8 @@ class Op:
     """Which inputs get a gradient; the others must come back as ``None`` (default: all of them)."""
     convention: str = ""
     """What the pinned torch does at kinks and ties, in words, for the page."""
+    conventions: tuple[Convention, ...] = ()
+    """Measured facts at kinks and ties; each is also a visible graded case."""
     points: float = 1.0
     rtol: dict[torch.dtype, float] = field(
         default_factory=lambda: {torch.float64: 1e-7, torch.float32: 1e-4}

@@ -1,0 +1,7 @@
+"""Reference solutions for the set ``nn``."""
+
+from __future__ import annotations
+
+import torch
+
+Tensor = torch.Tensor

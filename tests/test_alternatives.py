@@ -1,0 +1,36 @@
+"""Correct implementations written differently from the reference get full marks (no false failures)."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+from pathlib import Path
+
+import pytest
+
+from autograder import registry
+from autograder.grading import grade
+from autograder.sandbox.limits import Limits
+from autograder.sandbox.runner import Sandbox
+from autograder.submission import load
+from tests.conftest import ROOT
+
+MODULES = sorted(p.stem for p in (ROOT / "tests/alternatives").glob("*.py") if p.stem in registry.SETS)
+
+
+def implemented(path: Path) -> list[str]:
+    return [n.name.removesuffix("_backward") for n in ast.parse(path.read_text()).body
+            if isinstance(n, ast.FunctionDef) and n.name.endswith("_backward")]
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_alternative_implementations_get_full_marks(module: str, tmp_path: Path) -> None:
+    path = ROOT / "tests/alternatives" / f"{module}.py"
+    shutil.copy(path, tmp_path / f"{module}.py")
+    ops = [registry.OPS[name] for name in implemented(path)]
+    assert ops
+    with Sandbox() as sandbox:
+        report = grade(sandbox, load(tmp_path, list(registry.SETS)), ops, mode="grade", secret=b"alt",
+                       limits=Limits())
+    failed = {r.op: r.summary for r in report.results if not r.passed}
+    assert not failed
