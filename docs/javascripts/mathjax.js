@@ -8,7 +8,9 @@ window.MathJax = {
     processEnvironments: true,
   },
   options: {
-    ignoreHtmlClass: ".*|",
+    // Notebook Markdown puts math in plain <p> elements, so "ignore everything but arithmatex" would skip
+    // it: ignore the site's chrome instead (code and pre are never processed).
+    ignoreHtmlClass: "tex2jax_ignore|md-header|md-nav|md-search|md-sidebar|md-footer|jp-OutputArea",
     processHtmlClass: "arithmatex|jp-RenderedMarkdown|jp-RenderedLatex",
   },
 };
@@ -17,7 +19,9 @@ document$.subscribe(() => {
   if (!window.MathJax.typesetPromise) {
     return;
   }
-  MathJax.startup.output.clearCache();
+  if (MathJax.startup.output.clearCache) {
+    MathJax.startup.output.clearCache();  // CHTML only; the SVG output has none
+  }
   MathJax.typesetClear();
   MathJax.texReset();
   MathJax.typesetPromise();
