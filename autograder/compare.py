@@ -54,8 +54,12 @@ def max_error(actual: Tensor, expected: Tensor) -> tuple[float, tuple[int, ...]]
     same = (a == e) | (a.isnan() & e.isnan())
     diff = torch.where(same, torch.zeros_like(a), (a - e).abs().nan_to_num(nan=float("inf")))
     flat = int(diff.reshape(-1).argmax())
-    index = tuple(int(i) for i in torch.unravel_index(torch.tensor(flat), diff.shape)) if diff.dim() else ()
-    return float(diff.reshape(-1)[flat]), index
+    worst = float(diff.reshape(-1)[flat])
+    index: list[int] = []
+    for n in reversed(diff.shape):  # unravel by hand: torch.unravel_index imports sympy (slow start)
+        flat, i = divmod(flat, n)
+        index.append(i)
+    return worst, tuple(reversed(index))
 
 
 def values(op: Op, i: int, actual: Tensor, expected: Tensor) -> Verdict:
