@@ -58,8 +58,14 @@ def plan(op: Op, seeds: dict[str, int]) -> Plan:
         made = op.cases(gen)
         if kind == "visible":
             made += [c.case() for c in op.conventions]
-        for case in made:
-            grads.append(reference.cotangent(reference.forward(op, case), gen))
+        made_grads = [reference.cotangent(reference.forward(op, case), gen) for case in made]
+        base = next((i for i, c in enumerate(made) if not c.empty and made_grads[i].numel() > 1), None)
+        if base is not None:  # linearity in grad: the same inputs with 2g - 3g' must give 2 VJP(g) - 3 VJP(g')
+            other = reference.cotangent(reference.forward(op, made[base]), gen)
+            made.append(Case(f"{made[base].label}, with grad = 2g - 3g' (a VJP is linear in grad)",
+                             made[base].inputs, dict(made[base].params)))
+            made_grads.append(2 * made_grads[base] - 3 * other)
+        grads += made_grads
         cases += made
         hidden += [kind == "hidden"] * len(made)
     order = sorted(range(len(cases)), key=lambda i: (hidden[i], cases[i].empty, cases[i].size))

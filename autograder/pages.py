@@ -46,6 +46,8 @@ def op_page(op: Op) -> str:
                        "(a test re-measures these on every run):\n\n| where | inputs | gradients |\n"
                        "| --- | --- | --- |\n" + rows)
     hint = "\n".join(f"    {line}" for line in (page.hint or "Write the Jacobian of a tiny case by hand.").splitlines())
+    tolerances = "; ".join(f"{str(d).removeprefix('torch.')}: rtol {op.rtol[d]:g}, atol {op.atol[d]:g}"
+                           for d in op.rtol)
     return f"""# `{op.name}`
 
 {op.summary}
@@ -82,6 +84,8 @@ Return one gradient per input, as a tuple, each with exactly that input's shape 
 ## How it is tested
 
 {TESTING}
+
+Tolerances for this op: {tolerances}.
 
 Check just this op with:
 
