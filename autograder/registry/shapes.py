@@ -696,7 +696,7 @@ EMBEDDING = Op(
         "looked up: that is what `padding_idx` is for, a fixed row that training never changes."
     ),
     conventions=(
-        Convention("the padding row gets 0; the others accumulate",
+        Convention("with padding_idx=0, row 0 gets 0; rows 1 and 2 get 1 each",
                    ([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], torch.tensor([0, 2, 0, 1])),
                    ([[0.0, 0.0], [1.0, 1.0], [1.0, 1.0]], None), {"padding_idx": 0}),
         Convention("without padding_idx, a row looked up twice gets 2",
