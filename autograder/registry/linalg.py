@@ -35,6 +35,7 @@ def _matmul_cases(gen: torch.Generator) -> list[Case]:
         _pair("(3,) @ (3, 4): vector times matrix", normal((3,), gen), normal((3, 4), gen)),
         _pair("(2, 3) @ (3,): matrix times vector", normal((2, 3), gen), normal((3,), gen)),
         _pair("(2, 3) @ (3, 4)", normal((2, 3), gen), normal((3, 4), gen)),
+        _pair("(3, 3) @ (3, 3): square, not symmetric", normal((3, 3), gen), normal((3, 3), gen)),
         _pair("(2, 2, 3) @ (3, 4): batched A, shared B", normal((2, 2, 3), gen), normal((3, 4), gen)),
         _pair("(2, 3) @ (2, 3, 4): shared A, batched B", normal((2, 3), gen), normal((2, 3, 4), gen)),
         _pair("(2, 1, 2, 3) @ (3, 3, 4): broadcast batch dims", normal((2, 1, 2, 3), gen), normal((3, 3, 4), gen)),
@@ -46,7 +47,7 @@ def _matmul_cases(gen: torch.Generator) -> list[Case]:
         _pair("(2, 3) @ expanded (stride-0) B (2, 3, 4)", normal((2, 3), gen),
               expanded(normal((1, 3, 4), gen), (2, 3, 4))),
     ]
-    return cases + with_dtype([cases[3], cases[6]], torch.float32)
+    return cases + with_dtype([cases[3], cases[7]], torch.float32)
 
 
 MATMUL = Op(
