@@ -817,7 +817,7 @@ PAD = Op(
         ),
         vjp=(
             r"$\bar x$ is $\bar{\mathrm{out}}$ with the padded border cut off: along each padded dimension "
-            r"keep the entries from $l$ to $l + n$. Where an amount is negative (cropped), the cropped "
+            r"keep the $n$ entries from $l$ up to (not including) $l + n$. Where an amount is negative, the cropped "
             r"entries of `x` got no gradient, so put zeros back there. Both at once: padding by the "
             r"*negated* amounts, `F.pad(grad, [-p for p in pad])`, is exactly the adjoint."
         ),
