@@ -99,7 +99,8 @@ OPS = [
         summary="Exponential: out = e^x.",
         page=Page(
             math=r"\mathrm{out} = e^{x}",
-            jacobian=diagonal(r"e^{x_i}") + r" The diagonal is the output itself: $J = \operatorname{diag}(\mathrm{out})$.",
+            jacobian=diagonal(r"e^{x_i}")
+            + r" The diagonal is the output itself: $J = \operatorname{diag}(\mathrm{out})$.",
             vjp=(
                 r"$\bar x = \bar{\mathrm{out}} \odot e^{x} = \bar{\mathrm{out}} \odot \mathrm{out}$. torch saves "
                 r"the output in the forward pass and multiplies by it; your function receives only `x`, so "
