@@ -242,11 +242,11 @@ OPS = [
             r"$p = 2, 3$ give 0, $p = 0.5$ gives $+\infty$, $p = -1$ gives $-\infty$ (times `grad`), $p = 0$ gives 0."
         ),
         conventions=(
-            Convention("d/dx x**2 at 0 = 0", ([0.0, 1.5],), ([0.0, 3.0],), {"p": 2.0}),
-            Convention("d/dx x**3 at 0 = 0", ([0.0, -2.0],), ([0.0, 12.0],), {"p": 3.0}),
-            Convention("d/dx x**0.5 at 0 = +inf", ([0.0, 4.0],), ([math.inf, 0.25],), {"p": 0.5}),
-            Convention("d/dx x**-1 at 0 = -inf", ([0.0, 2.0],), ([-math.inf, -0.25],), {"p": -1.0}),
-            Convention("d/dx x**0 at 0 = 0 (not NaN)", ([0.0, 3.0],), ([0.0, 0.0],), {"p": 0.0}),
+            Convention("p = 2: gradient 0 at x = 0", ([0.0, 1.5],), ([0.0, 3.0],), {"p": 2.0}),
+            Convention("p = 3: gradient 0 at x = 0", ([0.0, -2.0],), ([0.0, 12.0],), {"p": 3.0}),
+            Convention("p = 0.5: gradient +inf at x = 0", ([0.0, 4.0],), ([math.inf, 0.25],), {"p": 0.5}),
+            Convention("p = -1: gradient -inf at x = 0", ([0.0, 2.0],), ([-math.inf, -0.25],), {"p": -1.0}),
+            Convention("p = 0: gradient 0 at x = 0, not NaN", ([0.0, 3.0],), ([0.0, 0.0],), {"p": 0.0}),
         ),
     ),
     Op(

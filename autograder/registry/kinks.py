@@ -215,13 +215,13 @@ OPS = [
             r"same function, with 0 at the bounds."
         ),
         conventions=(
-            Convention("clamp'(x) = 1 at x = min and at x = max (torch 2.13.0)", ([-1.0, 0.0, 0.5, 1.0, 2.0],),
+            Convention("min = 0, max = 1: gradient 1 at both bounds (torch 2.13.0)", ([-1.0, 0.0, 0.5, 1.0, 2.0],),
                        ([0.0, 1.0, 1.0, 1.0, 0.0],), {"min": 0.0, "max": 1.0}),
-            Convention("with only a lower bound, clamp'(min) = 1", ([-1.0, 0.0, 1.0],), ([0.0, 1.0, 1.0],),
+            Convention("min = 0, max = None: gradient 1 at x = min", ([-1.0, 0.0, 1.0],), ([0.0, 1.0, 1.0],),
                        {"min": 0.0, "max": None}),
-            Convention("with only an upper bound, clamp'(max) = 1", ([0.0, 1.0, 2.0],), ([1.0, 1.0, 0.0],),
+            Convention("min = None, max = 1: gradient 1 at x = max", ([0.0, 1.0, 2.0],), ([1.0, 1.0, 0.0],),
                        {"min": None, "max": 1.0}),
-            Convention("min > max gives the constant max, so gradient 0 everywhere", ([-1.0, 0.0, 0.5, 1.0, 2.0],),
+            Convention("min = 1 > max = 0: the output is the constant max, gradient 0", ([-1.0, 0.0, 0.5, 1.0, 2.0],),
                        ([0.0, 0.0, 0.0, 0.0, 0.0],), {"min": 1.0, "max": 0.0}),
         ),
     ),
@@ -324,9 +324,9 @@ OPS = [
             r"`hardtanh(x, 0, 6)` and has gradient 0 at 0 and at 6."
         ),
         conventions=(
-            Convention("hardtanh'(-1) = hardtanh'(1) = 0", ([-2.0, -1.0, 0.0, 1.0, 2.0],),
+            Convention("bounds -1 and 1: gradient 0 at both bounds", ([-2.0, -1.0, 0.0, 1.0, 2.0],),
                        ([0.0, 0.0, 1.0, 0.0, 0.0],), {"min_val": -1.0, "max_val": 1.0}),
-            Convention("as relu6 (bounds 0 and 6): 0 at 0 and at 6", ([0.0, 3.0, 6.0],), ([0.0, 1.0, 0.0],),
+            Convention("bounds 0 and 6 (relu6): gradient 0 at 0 and at 6", ([0.0, 3.0, 6.0],), ([0.0, 1.0, 0.0],),
                        {"min_val": 0.0, "max_val": 6.0}),
         ),
     ),
