@@ -30,19 +30,20 @@ def _plural(n: int) -> str:
 
 def structure(op: Op, kinds: list[object]) -> Verdict | None:
     """The returned value's shape as a Python object: a tuple with one plain tensor per input."""
-    n = len(op.args)
-    example = f"({', '.join('grad_' + a for a in op.args)}{',' if n == 1 else ''})"
+    n = len(op.results)
+    names = [f"grad_{a}" for a in op.args] if op.takes_grad else list(op.outputs)
+    example = f"({', '.join(names)}{',' if n == 1 else ''})"
     if kinds and isinstance(kinds[0], dict):
         got = kinds[0]["returned"]
         return Verdict(Status.INVALID, f"expected a tuple of {n} {_plural(n)} {example}, got {got}")
     if len(kinds) != n:
         return Verdict(Status.INVALID, f"expected a tuple of {n} {_plural(n)} {example}, got a tuple of {len(kinds)}")
     for i, kind in enumerate(kinds):
-        name = op.args[i]
-        if kind == "none" and op.is_differentiable(i):
-            return Verdict(Status.INVALID, f"the gradient for `{name}` is None, but `{name}` needs one", i)
+        what = op.results[i]
+        if kind == "none" and (op.is_differentiable(i) or not op.takes_grad):
+            return Verdict(Status.INVALID, f"{what} is None, but a tensor is needed", i)
         if kind not in ("none", "tensor"):
-            return Verdict(Status.INVALID, f"the gradient for `{name}` must be a plain torch.Tensor, got {kind}", i)
+            return Verdict(Status.INVALID, f"{what} must be a plain torch.Tensor, got {kind}", i)
     return None
 
 
@@ -64,13 +65,14 @@ def max_error(actual: Tensor, expected: Tensor) -> tuple[float, tuple[int, ...]]
 
 def values(op: Op, i: int, actual: Tensor, expected: Tensor) -> Verdict:
     """Exact shape, exact dtype, then values within the dtype's tolerance, NaN where torch has NaN."""
-    name = op.args[i]
+    what = op.results[i]
+    name = op.args[i] if op.takes_grad else op.outputs[i]
+    should = f"but `{name}` has" if op.takes_grad else "but it should have"
     if actual.shape != expected.shape:
-        return Verdict(Status.FAILED, f"the gradient for `{name}` has shape {tuple(actual.shape)}, "
-                                      f"but `{name}` has shape {tuple(expected.shape)}", i)
+        return Verdict(Status.FAILED, f"{what} has shape {tuple(actual.shape)}, {should} shape "
+                                      f"{tuple(expected.shape)}", i)
     if actual.dtype != expected.dtype:
-        return Verdict(Status.FAILED, f"the gradient for `{name}` has dtype {actual.dtype}, "
-                                      f"but `{name}` has dtype {expected.dtype}", i)
+        return Verdict(Status.FAILED, f"{what} has dtype {actual.dtype}, {should} dtype {expected.dtype}", i)
     rtol, atol = op.rtol.get(expected.dtype, 1e-3), op.atol.get(expected.dtype, 1e-4)
     if torch.isclose(actual, expected, rtol=rtol, atol=atol, equal_nan=True).all():
         return Verdict(Status.PASSED)
@@ -78,7 +80,7 @@ def values(op: Op, i: int, actual: Tensor, expected: Tensor) -> Verdict:
     at = f"[{', '.join(map(str, where))}]" if where else ""
     return Verdict(
         Status.FAILED,
-        f"the gradient for `{name}` is wrong: largest error {err:.3g} at {name}{at} "
+        f"{what} is wrong: largest error {err:.3g} at {name}{at} "
         f"(expected {expected[where].item():.6g}, got {actual[where].item():.6g})",
         i,
         [f"tolerance: rtol={rtol:g}, atol={atol:g} for {str(expected.dtype).removeprefix('torch.')}"],

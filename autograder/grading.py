@@ -36,7 +36,8 @@ class Plan:
 
     op: Op
     cases: list[Case]
-    grads: list[Tensor]
+    grads: list[Tensor | None]
+    """The cotangent of each case (``None`` for exercises that are not VJPs)."""
     hidden: list[bool]
 
 
@@ -52,12 +53,17 @@ def _op_seed(seed: int, op: Op) -> int:
 def plan(op: Op, seeds: dict[str, int]) -> Plan:
     cases: list[Case] = []
     hidden: list[bool] = []
-    grads: list[Tensor] = []
+    grads: list[Tensor | None] = []
     for kind, seed in seeds.items():
         gen = torch.Generator().manual_seed(_op_seed(seed, op))
         made = op.cases(gen)
         if kind == "visible":
             made += [c.case() for c in op.conventions]
+        if not op.takes_grad:
+            grads += [None] * len(made)
+            cases += made
+            hidden += [kind == "hidden"] * len(made)
+            continue
         made_grads = [reference.cotangent(reference.forward(op, case), gen) for case in made]
         base = next((i for i, c in enumerate(made) if not c.empty and made_grads[i].numel() > 1), None)
         if base is not None:  # linearity in grad: the same inputs with 2g - 3g' must give 2 VJP(g) - 3 VJP(g')
@@ -75,9 +81,11 @@ def plan(op: Op, seeds: dict[str, int]) -> Plan:
 def _job(op: Op, p: Plan) -> tuple[dict[str, object], list[Tensor]]:
     calls, tensors = [], []
     for case, grad in zip(p.cases, p.grads, strict=True):
-        calls.append({"n_tensors": 1 + len(case.inputs), "params": case.params})
-        tensors += [grad, *case.inputs]
-    return {"module": op.set, "function": op.function, "calls": calls}, tensors
+        sent = [grad, *case.inputs] if grad is not None else list(case.inputs)
+        calls.append({"n_tensors": len(sent), "params": case.params})
+        tensors += sent
+    return {"module": op.set, "function": op.function, "driver": op.driver, "calls": calls,
+            "autograd_allowed": op.autograd_allowed}, tensors
 
 
 def _result(op: Op, status: Status, summary: str, run: Run | None = None, **kw: object) -> OpResult:
@@ -132,30 +140,32 @@ def _tensor_text(t: Tensor) -> str:
     return f"torch.tensor({t.tolist()!r}, dtype={t.dtype})"
 
 
-def _repro(op: Op, case: Case, grad: Tensor) -> str:
-    if any(t.numel() > 24 for t in (*case.inputs, grad)):
+def _repro(op: Op, case: Case, grad: Tensor | None) -> str:
+    sent = [*case.inputs, *([grad] if grad is not None else [])]
+    if any(t.numel() > 24 for t in sent):
         return ""
     lines = ["import torch", f"from exercises.{op.set} import {op.function}", ""]
     lines += [f"{name} = {_tensor_text(t)}" for name, t in zip(op.args, case.inputs, strict=True)]
-    lines.append(f"grad = {_tensor_text(grad)}")
+    if grad is not None:
+        lines.append(f"grad = {_tensor_text(grad)}")
     params = "".join(f", {k}={v!r}" for k, v in case.params.items())
-    lines.append(f"print({op.function}(grad, {', '.join(op.args)}{params}))")
+    lines.append(f"print({op.function}({', '.join(op.parameters[:len(op.parameters) - len(op.params)])}{params}))")
     return "\n".join(lines)
 
 
-def _failure(op: Op, case: Case, grad: Tensor, hidden: bool, verdict: compare.Verdict,
+def _failure(op: Op, case: Case, grad: Tensor | None, hidden: bool, verdict: compare.Verdict,
              expected: list[Tensor | None], actual: list[Tensor | None]) -> Failure:
     i = verdict.input_index
-    found = [] if i is None else diagnose.diagnose(
+    found = [] if i is None or grad is None else diagnose.diagnose(
         op, case, grad, expected, actual, i, lambda g: reference.vjp(op, case, g))
     if hidden:
         return Failure("hidden case", verdict.message, True, found)
     details = [f"case: {case.label}", *(f"{n} = {_tensor_text(t)}" for n, t in zip(op.args, case.inputs,
                                                                                     strict=True)),
-               f"grad = {_tensor_text(grad)}"]
+               *([f"grad = {_tensor_text(grad)}"] if grad is not None else [])]
     if i is not None and expected[i] is not None and actual[i] is not None:
-        details += [f"expected gradient for `{op.args[i]}`: {_tensor_text(expected[i])}",
-                    f"your gradient for `{op.args[i]}`: {_tensor_text(actual[i])}"]
+        what = op.results[i].removeprefix("the ")
+        details += [f"expected {what}: {_tensor_text(expected[i])}", f"your {what}: {_tensor_text(actual[i])}"]
     return Failure(case.label, verdict.message, False, found, details + verdict.details, _repro(op, case, grad))
 
 
@@ -173,7 +183,7 @@ def judge(op: Op, p: Plan, run: Run, limits: Limits) -> OpResult:
     if meta["kind"] == "missing":
         found = ", ".join(meta.get("names") or []) or "none"
         return _result(op, Status.MISSING, f"no function {op.function} in {op.set}.py (found: {found})", run)
-    expected_params = ["grad", *op.args, *op.params]
+    expected_params = op.parameters
     got = [name for name, _ in meta.get("parameters") or []]
     if meta.get("parameters") is not None and got[:len(expected_params)] != expected_params and not any(
             kind in ("VAR_POSITIONAL", "VAR_KEYWORD") for _, kind in meta["parameters"]):
@@ -189,13 +199,13 @@ def judge(op: Op, p: Plan, run: Run, limits: Limits) -> OpResult:
         if meta["kind"] != "result" or meta.get("policy"):
             return _error_result(op, meta, run, case, hidden, index + 1, limits)
         verdict = compare.structure(op, meta["kinds"])
-        expected = reference.vjp(op, case, grad)
-        actual = list(returned) + [None] * (len(op.args) - len(returned))
+        expected = reference.vjp(op, case, grad) if grad is not None else op.expected(case)
+        actual = list(returned) + [None] * (len(op.results) - len(returned))
         if verdict is None and any(meta["mutated"]):
-            names = ["grad", *op.args]
+            names = [*(["grad"] if grad is not None else []), *op.args]
             which = ", ".join(f"`{names[k]}`" for k, m in enumerate(meta["mutated"]) if m)
-            verdict = compare.Verdict(Status.FAILED, f"your backward modified its input {which} in place")
-        for i in range(len(op.args)):
+            verdict = compare.Verdict(Status.FAILED, f"your function modified its input {which} in place")
+        for i in range(len(op.results)):
             if verdict is not None:
                 break
             if expected[i] is not None and actual[i] is not None:
@@ -238,7 +248,7 @@ def _grade_op(sandbox: Sandbox, submission: Submission, root: object, op: Op, se
               limits: Limits) -> OpResult:
     if not submission.has(op.set):
         return _result(op, Status.MISSING, f"file {op.set}.py not found in the submission")
-    violations = static.violations(submission.files[f"{op.set}.py"], op.function)
+    violations = [] if op.autograd_allowed else static.violations(submission.files[f"{op.set}.py"], op.function)
     if violations:
         return _result(op, Status.POLICY, f"policy: this exercise may not call autograd ({', '.join(violations)}); "
                        "derive the gradient by hand")

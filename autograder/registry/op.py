@@ -72,6 +72,17 @@ class Op:
     conventions: tuple[Convention, ...] = ()
     """Measured facts at kinks and ties; each is also a visible graded case."""
     points: float = 1.0
+    driver: str = "vjp"
+    """How the child calls the student's function: ``vjp`` is ``f(grad, *inputs, **params)`` checked against
+    torch autograd's VJP; ``call`` is ``f(*inputs, **params)`` checked against ``expected``."""
+    expected: Callable[[Case], list[Tensor | None]] | None = None
+    """For ``call`` exercises: the right results for a case, computed in the grader process."""
+    outputs: tuple[str, ...] = ()
+    """For ``call`` exercises: names of the returned tensors (for messages)."""
+    function_name: str = ""
+    """The student's function, when it is not ``<name>_backward``."""
+    autograd_allowed: bool = False
+    """Exercises about backward() itself must call it; the policy check is off for them."""
     rtol: dict[torch.dtype, float] = field(
         default_factory=lambda: {torch.float64: 1e-7, torch.float32: 1e-4}
     )
@@ -81,13 +92,29 @@ class Op:
 
     @property
     def function(self) -> str:
-        return f"{self.name}_backward"
+        return self.function_name or f"{self.name}_backward"
+
+    @property
+    def takes_grad(self) -> bool:
+        return self.driver == "vjp"
+
+    @property
+    def parameters(self) -> list[str]:
+        """The student's function's parameter names, in order."""
+        return [*(["grad"] if self.takes_grad else []), *self.args, *self.params]
+
+    @property
+    def results(self) -> tuple[str, ...]:
+        """What each returned tensor is, for messages: ``the gradient for `x``` or ``the result `J```."""
+        if self.takes_grad:
+            return tuple(f"the gradient for `{a}`" for a in self.args)
+        return tuple(f"the result `{o}`" for o in self.outputs)
 
     @property
     def signature(self) -> str:
-        params = "".join(f", {p}" for p in self.params) if self.params else ""
-        star = ", *" if self.params else ""
-        return f"{self.function}(grad, {', '.join(self.args)}{star}{params})"
+        plain = [p for p in self.parameters if p not in self.params]
+        keywords = f", *, {', '.join(self.params)}" if self.params else ""
+        return f"{self.function}({', '.join(plain)}{keywords})"
 
     def is_differentiable(self, index: int) -> bool:
         return self.differentiable is None or self.differentiable[index]

@@ -103,13 +103,12 @@ def serve(fd: int, job: dict[str, Any], tensors: list[Tensor | None]) -> None:
     for index, call in enumerate(job["calls"]):
         arrays = tensors[cursor:cursor + call["n_tensors"]]
         cursor += call["n_tensors"]
-        grad, *inputs = arrays
         before = _digest(arrays)
         policy.reset()
         started = time.perf_counter()
         try:
-            with policy.enforced():
-                out = function(grad, *inputs, **call["params"])
+            with policy.enforced(not job.get("autograd_allowed", False)):
+                out = function(*arrays, **call["params"])
             meta: dict[str, Any] = {"kind": "result"}
         except NotImplementedError as err:
             out, meta = None, {**_error("not_implemented", err, root)}
