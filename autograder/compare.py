@@ -41,6 +41,9 @@ def structure(op: Op, kinds: list[object]) -> Verdict | None:
         name = op.args[i]
         if kind == "none" and op.is_differentiable(i):
             return Verdict(Status.INVALID, f"the gradient for `{name}` is None, but `{name}` needs one", i)
+        if kind != "none" and not op.is_differentiable(i):
+            return Verdict(Status.INVALID, f"the gradient for `{name}` must be None: `{name}` is not "
+                                           "differentiable (it is an index or a mask)", i)
         if kind not in ("none", "tensor"):
             return Verdict(Status.INVALID, f"the gradient for `{name}` must be a plain torch.Tensor, got {kind}", i)
     return None
