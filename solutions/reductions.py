@@ -99,10 +99,13 @@ def var_backward(grad: Tensor, x: Tensor, *, dim: Dim, correction: int, keepdim:
 
 def std_backward(grad: Tensor, x: Tensor, *, dim: Dim, correction: int, keepdim: bool) -> tuple[Tensor]:
     """out = σ = √var:  x̄ = unsqueeze(ḡ) · (x - μ) / ((N - c) σ), and 0 where σ = 0."""
-    sigma = torch.std(x, dim=_dims(x, dim) or None, correction=correction, keepdim=True)
-    zero = sigma == 0
-    safe = torch.where(zero, torch.ones_like(sigma), sigma)  # the double where: no 0/0 even in a double backward
-    raw = _unreduce(grad, x, dim, keepdim) * _centred(x, dim) / ((_count(x, dim) - correction) * safe)
+    centred = _centred(x, dim)
+    dof = _count(x, dim) - correction
+    var = (centred * centred).sum(dim=_dims(x, dim), keepdim=True) / dof
+    zero = var == 0
+    # The double where: with the zeros replaced before sqrt and division, even a double backward sees no 0/0.
+    sigma = torch.where(zero, torch.ones_like(var), var).sqrt()
+    raw = _unreduce(grad, x, dim, keepdim) * centred / (dof * sigma)
     return (torch.where(zero, raw.new_zeros(()), raw),)
 
 
