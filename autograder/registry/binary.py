@@ -10,10 +10,14 @@ from autograder.registry.op import Convention, Op, Page
 Tensor = torch.Tensor
 INF, NAN = float("inf"), float("nan")
 
-BROADCAST_MISTAKE = (
-    "Returning `grad * y` unreduced: when `x` was broadcast, its gradient must be summed over the "
-    "broadcast dimensions back to `x.shape` (dimensions that were prepended, and dimensions of size 1)."
-)
+
+def broadcast_mistake(gradient: str = "`grad * y`") -> str:
+    """The mistake every op of this set invites, phrased for the op's own gradient expression."""
+    return (f"Returning {gradient} unreduced: when `x` was broadcast, its gradient must be summed over the "
+            "broadcast dimensions back to `x.shape` (dimensions that were prepended, and dimensions of size 1).")
+
+
+BROADCAST_MISTAKE = broadcast_mistake()
 SUM_TO = (
     r"$\operatorname{sum\_to}$ sums over the dimensions that broadcasting added or stretched, so each "
     r"gradient comes back in its input's shape."
@@ -76,7 +80,7 @@ def _selection_page(name: str, pick: str, other: str) -> Page:
             rf"Using `x {pick}= y` for one mask and `y {pick}= x` for the other: at a tie both inputs get the "
             r"whole gradient, so the gradient is counted twice (torch splits it 0.5 / 0.5).",
             rf"Using `x {pick}= y` and its complement: at a tie all of the gradient goes to `x` (torch splits it).",
-            BROADCAST_MISTAKE.replace("grad * y", "the masked grad"),
+            broadcast_mistake("the masked `grad`"),
             GRAD_ONES_MISTAKE,
         ),
         hint=(
@@ -174,7 +178,7 @@ OPS = [
             mistakes=(
                 "Forgetting the minus sign on the gradient for `y`.",
                 "Negating the gradient for `x` as well (or instead).",
-                BROADCAST_MISTAKE.replace("grad * y", "grad"),
+                broadcast_mistake("`grad`"),
             ),
             hint="It is `add` with a minus sign on the second input; negate before or after `sum_to`, either works.",
         ),
@@ -202,7 +206,7 @@ OPS = [
             mistakes=(
                 "Writing the gradient for `y` as `-grad / y**2`: the factor `x` is missing.",
                 "Forgetting the minus sign in the gradient for `y`.",
-                BROADCAST_MISTAKE.replace("grad * y", "grad / y"),
+                broadcast_mistake("`grad / y`"),
             ),
             hint=(
                 "Differentiate $x \\cdot y^{-1}$ with the product rule: the `x` side is `grad / y`, the `y` side "
@@ -246,7 +250,7 @@ OPS = [
                 "Computing `out * log(x)` at `x = 0`: `0 * -inf = nan`. Torch gives 0 where `x == 0` and "
                 "`y >= 0` (the limit of $x^y \\log x$ as $x \\to 0^+$ for $y > 0$).",
                 "Forgetting the factor `out` in the gradient for `y` (writing `grad * log(x)`).",
-                BROADCAST_MISTAKE.replace("grad * y", "the product"),
+                broadcast_mistake("`grad * y * x**(y - 1)`"),
             ),
             hint=(
                 "Compute both formulas, then replace the undefined entries with "
@@ -322,7 +326,7 @@ OPS = [
                 "was picked for.",
                 "Summing to shape before applying the mask, or masking with a condition that was not broadcast: "
                 "the mask and `grad` must be combined at the output's shape, then reduced.",
-                BROADCAST_MISTAKE.replace("grad * y", "the masked grad"),
+                broadcast_mistake("the masked `grad`"),
             ),
             hint=(
                 "`torch.where(condition, grad, 0)` broadcasts `condition` against `grad` for you. Sum that to "
@@ -335,8 +339,9 @@ OPS = [
             "(measured on this torch: `[nan, 0.5]` at `x = [0, 1]`). The backward of `where` correctly sends 0 to "
             "the branch that was not picked, but the chain rule then multiplies that 0 by the derivative of "
             "`sqrt` at 0, which is infinite, and $0 \\cdot \\infty$ is `nan`. The fix is the double `where`: make "
-            "the unpicked branch's input safe too, e.g. `torch.sqrt(torch.where(x > 0, x, 1.0))`, so that no "
-            "infinite derivative is ever computed."
+            "the unpicked branch's input safe too, "
+            "`torch.where(x > 0, torch.sqrt(torch.where(x > 0, x, 1.0)), 0.0)`, so that no infinite derivative is "
+            "ever computed (a test re-measures both on every run)."
         ),
     ),
 ]
