@@ -50,7 +50,7 @@ def test_solution_matches_central_finite_differences(op: Op) -> None:
         for i, x in enumerate(case.inputs):
             if not op.is_differentiable(i) or not x.is_floating_point():
                 continue
-            numeric = torch.zeros(x.shape, dtype=x.dtype)
+            numeric = torch.zeros(x.shape, dtype=x.dtype)  # contiguous, like the bumped copies
             for j in range(x.numel()):
                 bumped = [t.clone(memory_format=torch.contiguous_format) for t in case.inputs]  # view(-1) below
                 bumped[i].view(-1)[j] += eps
