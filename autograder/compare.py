@@ -42,6 +42,10 @@ def structure(op: Op, kinds: list[object]) -> Verdict | None:
         what = op.results[i]
         if kind == "none" and (op.is_differentiable(i) or not op.takes_grad):
             return Verdict(Status.INVALID, f"{what} is None, but a tensor is needed", i)
+        if kind != "none" and op.takes_grad and not op.is_differentiable(i):
+            name = op.args[i]
+            return Verdict(Status.INVALID, f"{what} must be None: `{name}` is not differentiable "
+                                           "(it is an index or a mask)", i)
         if kind not in ("none", "tensor"):
             return Verdict(Status.INVALID, f"{what} must be a plain torch.Tensor, got {kind}", i)
     return None

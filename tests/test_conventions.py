@@ -30,3 +30,13 @@ def test_the_pinned_clamp_convention_is_recorded() -> None:
     x = torch.tensor([0.0, 0.5, 1.0], dtype=torch.float64, requires_grad=True)
     x.clamp(0, 1).sum().backward()
     assert x.grad.tolist() == [1.0, 1.0, 1.0]
+
+
+def test_the_double_where_trap_stated_on_the_where_page() -> None:
+    """where(x > 0, sqrt(x), 0) has a NaN gradient at 0; making the unpicked branch safe too removes it."""
+    x = torch.tensor([0.0, 1.0], dtype=torch.float64, requires_grad=True)
+    torch.where(x > 0, x.sqrt(), 0.0).sum().backward()
+    assert x.grad[0].isnan() and x.grad[1] == 0.5
+    x.grad = None
+    torch.where(x > 0, torch.where(x > 0, x, 1.0).sqrt(), 0.0).sum().backward()
+    assert x.grad.tolist() == [0.0, 0.5]

@@ -21,7 +21,7 @@ def smooth_cases(op: Op) -> list[tuple[Case, torch.Tensor]]:
     """Small float64 cases away from kinks and ties, with dense layouts (finite differences need those)."""
     p = plan(op, {"visible": VISIBLE_SEED})
     return [(c, g) for c, g in zip(p.cases, p.grads, strict=True)
-            if "point" not in c.label and all(t.dtype in (torch.float64, torch.int64) for t in c.inputs)
+            if "point" not in c.label and all(t.dtype in (torch.float64, torch.int64, torch.bool) for t in c.inputs)
             and all(0 < t.numel() <= 30 for t in c.inputs) and all(0 not in t.stride() for t in c.inputs)]
 
 
