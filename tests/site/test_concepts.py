@@ -1,0 +1,125 @@
+"""Every concept of the source articles is taught in a lesson section; every erratum is corrected exactly once.
+
+The ids come from ``SEED_CONCEPTS.md`` and ``SEED_FACTS.md`` in the shared folder beside the project when it is
+there (``$AUTOGRAD_SHARED``, default ``../shared``), else from the committed copies next to this file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from markdown.extensions.toc import slugify
+
+from tests.conftest import ROOT
+
+HERE = Path(__file__).parent
+SHARED = Path(os.environ.get("AUTOGRAD_SHARED", ROOT.parent / "shared"))
+LESSONS = ROOT / "docs/lessons"
+CONCEPT_MAP = yaml.safe_load((LESSONS / "concepts.yml").read_text())
+CORRECTION = re.compile(r'<div class="[^"]*\bcorrection\b[^"]*" id="(E\d{3}-\d+)">(.*?)</div>', re.S)
+
+
+def concept_ids_in(text: str) -> list[str]:
+    """``000-5`` for item 5 under the heading ``## Article 000``."""
+    ids, article = [], None
+    for line in text.splitlines():
+        if line.startswith("## "):
+            found = re.match(r"## Article (\d{3})", line)
+            article = found.group(1) if found else None
+        elif article and (item := re.match(r"(\d+)\. ", line)):
+            ids.append(f"{article}-{item.group(1)}")
+    return ids
+
+
+def errata_ids_in(text: str) -> list[str]:
+    errata = text.split("## Full errata list", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^\* (E\d{3}-\d+):", errata, re.M)
+
+
+def committed(name: str) -> list[str]:
+    return [line for line in (HERE / name).read_text().splitlines() if line and not line.startswith("#")]
+
+
+def seed_ids(seed: str, parse, copy: str) -> list[str]:
+    source = SHARED / "course" / seed
+    return parse(source.read_text()) if source.exists() else committed(copy)
+
+
+CONCEPTS = seed_ids("SEED_CONCEPTS.md", concept_ids_in, "seed_concept_ids.txt")
+ERRATA = seed_ids("SEED_FACTS.md", errata_ids_in, "seed_errata_ids.txt")
+
+
+def cells(notebook: Path) -> list[dict]:
+    return json.loads(notebook.read_text())["cells"]
+
+
+def markdown(notebook: Path) -> str:
+    return "\n\n".join("".join(c["source"]) for c in cells(notebook) if c["cell_type"] == "markdown")
+
+
+def heading_slugs(notebook: Path) -> set[str]:
+    """Slugs of the H2/H3 headings, computed as MkDocs' toc extension does from the heading's plain text."""
+    slugs = set()
+    for line in markdown(notebook).splitlines():
+        if found := re.match(r"#{2,3} (.+)", line):
+            text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", found.group(1))  # links keep their text
+            slugs.add(slugify(re.sub(r"[`*]", "", text), "-"))
+    return slugs
+
+
+def lessons() -> list[Path]:
+    return sorted(LESSONS.glob("[0-9][0-9]-*.ipynb"))
+
+
+def test_the_concept_and_errata_lists_are_complete() -> None:
+    assert len(CONCEPTS) == len(set(CONCEPTS)) == 66
+    assert ERRATA[0] == "E000-1" and ERRATA[-1] == "E003-5" and len(ERRATA) == len(set(ERRATA)) == 32
+
+
+@pytest.mark.skipif(not (SHARED / "course").exists(), reason="the shared seed files are not beside the project")
+def test_the_committed_id_lists_match_the_seed_files() -> None:
+    assert committed("seed_concept_ids.txt") == concept_ids_in((SHARED / "course/SEED_CONCEPTS.md").read_text())
+    assert committed("seed_errata_ids.txt") == errata_ids_in((SHARED / "course/SEED_FACTS.md").read_text())
+
+
+@pytest.mark.parametrize("concept", CONCEPTS)
+def test_every_seed_concept_is_mapped_to_a_lesson_section(concept: str) -> None:
+    assert concept in CONCEPT_MAP, f"concept {concept} is taught nowhere: add it to docs/lessons/concepts.yml"
+
+
+def test_the_map_names_only_seed_concepts() -> None:
+    assert not set(CONCEPT_MAP) - set(CONCEPTS)
+
+
+@pytest.mark.parametrize(("concept", "target"), sorted(CONCEPT_MAP.items()))
+def test_every_mapped_section_is_a_heading_of_an_existing_lesson(concept: str, target: str) -> None:
+    page, _, anchor = target.partition("#")
+    notebook = ROOT / "docs" / page
+    assert notebook.parent == LESSONS and notebook.exists(), f"{concept}: no lesson {page}"
+    assert anchor in heading_slugs(notebook), f"{concept}: {page} has no H2/H3 heading with slug {anchor!r}"
+
+
+@pytest.mark.parametrize("erratum", ERRATA)
+def test_every_erratum_is_corrected_in_exactly_one_lesson(erratum: str) -> None:
+    found = [nb.name for nb in lessons() for ident, _ in CORRECTION.findall(markdown(nb)) if ident == erratum]
+    assert len(found) == 1, f"{erratum} is corrected in {found or 'no lesson'}"
+
+
+def test_every_correction_block_is_complete_and_followed_by_a_run() -> None:
+    for nb in lessons():
+        notebook = cells(nb)
+        for i, cell in enumerate(notebook):
+            if cell["cell_type"] != "markdown":
+                continue
+            for ident, body in CORRECTION.findall("".join(cell["source"])):
+                where = f"{nb.name} {ident}"
+                assert ident in ERRATA, f"{where}: not an erratum of SEED_FACTS.md"
+                assert f'<p class="admonition-title">Correction {ident}</p>' in body, where
+                assert "<b>The original says:</b>" in body and "<b>What is true:</b>" in body, where
+                assert i + 1 < len(notebook) and notebook[i + 1]["cell_type"] == "code", \
+                    f"{where}: the block must be followed by a code cell whose run shows the truth"
