@@ -348,7 +348,7 @@ LAYER_NORM = Op(
     convention=(
         "Layer norm is smooth everywhere because $\\varepsilon > 0$: for a constant group $\\hat x = 0$ and the "
         "gradient for `x` is $(\\bar{\\hat x} - \\langle\\bar{\\hat x}\\rangle)/\\sqrt{\\varepsilon}$, large but "
-        "finite. With a single normalized element ($n = 1$) the gradient for `x` is exactly 0."
+        "finite. With a single normalized element ($n = 1$) the gradient for `x` is 0 (up to rounding)."
     ),    # float32: with a mean around 100, x - mean cancels about 7 bits, so x̂ carries absolute errors near
     # ulp(100) = 8e-6; torch's float32 kernel and a correct float32 backward then differ by up to 4e-4
     # (measured over 60 seeds), far above the default atol of 1e-5. float64 keeps the default.
