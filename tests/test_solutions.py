@@ -50,9 +50,9 @@ def test_solution_matches_central_finite_differences(op: Op) -> None:
         for i, x in enumerate(case.inputs):
             if not op.is_differentiable(i) or not x.is_floating_point():
                 continue
-            numeric = torch.zeros_like(x, memory_format=torch.contiguous_format)
+            numeric = torch.zeros(x.shape, dtype=x.dtype)  # contiguous, like the bumped copies
             for j in range(x.numel()):
-                bumped = [t.clone(memory_format=torch.contiguous_format) for t in case.inputs]
+                bumped = [t.clone(memory_format=torch.contiguous_format) for t in case.inputs]  # view(-1) below
                 bumped[i].view(-1)[j] += eps
                 up = (op.forward(*bumped, **case.params) * grad).sum()
                 bumped[i].view(-1)[j] -= 2 * eps
