@@ -213,7 +213,7 @@ CROSS_ENTROPY = Op(
              r"\mathrm{out} = \begin{cases}\frac{1}{|V|}\sum_{n\in V}\ell_n & \texttt{mean}\\"
              r"\sum_{n\in V}\ell_n & \texttt{sum}\\ (\ell_n)_n,\ \ell_n = 0 \text{ for } n\notin V"
              r" & \texttt{none}\end{cases}"
-             r"\qquad V = \{n : t_n \ne \texttt{ignore\_index}\}",
+             r"\qquad V = \{n : t_n \ne \mathtt{ignore\_index}\}",
         jacobian=(
             r"Row $n$ of the loss depends only on row $n$ of the logits: $\partial\ell_n/\partial z_{nc} = "
             r"s_{nc} - [c = t_n]$, with $s_n = \operatorname{softmax}(z_n)$. For `mean` and `sum` the output "
@@ -223,8 +223,8 @@ CROSS_ENTROPY = Op(
         ),
         vjp=(
             r"$\bar z_{nc} = w_n\,(s_{nc} - [c = t_n])$ for $n \in V$ and $0$ for ignored rows, where "
-            r"$w_n = \bar{\mathrm{out}}/|V|$ for `mean` (the count of rows that are **not** ignored), "
-            r"$w_n = \bar{\mathrm{out}}$ for `sum`, and $w_n = \bar{\mathrm{out}}_n$ for `none`. Return "
+            r"$w_n = \overline{\mathrm{out}}/|V|$ for `mean` (the count of rows that are **not** ignored), "
+            r"$w_n = \overline{\mathrm{out}}$ for `sum`, and $w_n = \overline{\mathrm{out}}_n$ for `none`. Return "
             r"`(grad_logits, None)`."
         ),
         mistakes=(
@@ -400,7 +400,7 @@ CONV2D = Op(
              r"x^{\text{pad}}_{n,\,c,\,s i + p,\,s j + q}",
         jacobian=(
             r"Linear in `x` and in `weight` separately, and sparse: an output pixel depends on one "
-            r"$C\times k_H\times k_W$ window of `x`. Cutting every window into a column (\"im2col\", "
+            r"$C\times k_H\times k_W$ window of `x`. Cutting every window into a column (*im2col*, "
             r"`F.unfold`) turns the convolution into a matrix product, "
             r"$\mathrm{out}_n = W\,X_n + b$ with $W$ of shape $(O, C k_H k_W)$ and $X_n$ of shape "
             r"$(C k_H k_W, L)$, $L$ the number of output pixels. The Jacobian for `x` is $W$ composed with "
@@ -408,10 +408,11 @@ CONV2D = Op(
         ),
         vjp=(
             r"With $G_n$ the cotangent reshaped to $(O, L)$: $\bar W = \sum_n G_n X_n^\top$ (reshaped to the "
-            r"weight's shape), $\bar b_o = \sum_{n,i,j}\bar{\mathrm{out}}_{n,o,i,j}$, and "
-            r"$\bar x = \operatorname{col2im}(W^\top G_n)$: `F.fold` adds every column back into its window, "
+            r"weight's shape), $\bar b_o = \sum_{n,i,j}\overline{\mathrm{out}}_{n,o,i,j}$, and "
+            r"$\bar x = \text{col2im}(W^\top G_n)$: `F.fold` adds every column back into its window, "
             r"summing where windows overlap and dropping the padding. Equivalently, $\bar x$ is a transposed "
-            r"convolution of the cotangent with the same kernel (the kernel flipped, for a true convolution)."
+            r"convolution (`F.conv_transpose2d`) of the cotangent with the same weight: a correlation of the padded "
+            r"cotangent with the kernel rotated by 180 degrees."
         ),
         mistakes=(
             "Correlating the padded cotangent with the kernel without flipping it: the adjoint of a "
@@ -487,7 +488,8 @@ MAX_POOL2D = Op(
         ),
         vjp=(
             r"Route each output's cotangent to the position of its window's maximum and **add** it there: "
-            r"$\bar x_{n,c,a,b} = \sum_{(i,j):\ \operatorname{argmax}(i,j) = (a,b)} \bar{\mathrm{out}}_{n,c,i,j}$. "
+            r"$\bar x_{n,c,a,b} = \sum_{(i,j):\ \operatorname{argmax}(i,j) = (a,b)}"
+            r" \overline{\mathrm{out}}_{n,c,i,j}$. "
             r"With `F.unfold`: take the argmax over each window's $k^2$ entries, scatter the cotangent into a "
             r"zero tensor of the unfolded shape, then `F.fold` adds the windows back together."
         ),
@@ -565,7 +567,7 @@ AVG_POOL2D = Op(
         vjp=(
             r"Spread each output's cotangent evenly over its window and add where windows overlap: "
             r"$\bar x_{n,c,a,b} = \frac{1}{k^2}\sum_{(i,j):\ (a,b)\in\text{window}(i,j)}"
-            r" \bar{\mathrm{out}}_{n,c,i,j}$. "
+            r" \overline{\mathrm{out}}_{n,c,i,j}$. "
             r"In code: repeat `grad / k**2` over the $k^2$ positions of each window and `F.fold` it back "
             r"with the same stride and padding (fold drops what lands on the padding)."
         ),
@@ -640,7 +642,7 @@ DROPOUT_WITH_MASK = Op(
             r"pass, not a parameter: it gets no gradient."
         ),
         vjp=(
-            r"$\bar x = \bar{\mathrm{out}}\odot m/(1-p)$: the backward reuses the **same** mask as the forward, "
+            r"$\bar x = \overline{\mathrm{out}}\odot m/(1-p)$: the backward reuses the **same** mask as the forward, "
             r"so a dropped unit passes no gradient, and the kept ones are scaled by the same $1/(1-p)$ that "
             r"keeps the expected activation unchanged. Return `(grad_x, None)`."
         ),
