@@ -31,6 +31,11 @@ TESTING = (
 )
 
 
+def _plain(values: tuple[object, ...]) -> list[object]:
+    """Convention values as plain Python (tensors as nested lists) for the page."""
+    return [v.tolist() if isinstance(v, torch.Tensor) else v for v in values]
+
+
 def set_title(name: str) -> str:
     return SET_TITLES.get(name, name.replace("_", " ").capitalize())
 
@@ -41,7 +46,7 @@ def op_page(op: Op) -> str:
     mistakes = "\n".join(f"- {m}" for m in page.mistakes) or "- (none listed yet)"
     convention = op.convention or "This op is differentiable everywhere on the inputs the grader uses."
     if op.conventions:
-        rows = "\n".join(f"| {c.says} | `{list(c.inputs)}` | `{list(c.grads)}` |" for c in op.conventions)
+        rows = "\n".join(f"| {c.says} | `{_plain(c.inputs)}` | `{_plain(c.grads)}` |" for c in op.conventions)
         convention += ("\n\nMeasured on torch " + torch.__version__.split("+")[0] + " with `grad` all ones "
                        "(a test re-measures these on every run):\n\n| where | inputs | gradients |\n"
                        "| --- | --- | --- |\n" + rows)
