@@ -8,7 +8,10 @@ window.MathJax = {
     processEnvironments: true,
   },
   options: {
-    ignoreHtmlClass: ".*|",
+    // Ignore elements that have a class (the theme's chrome, code cells) and what they contain; a processed
+    // element's class-less children (the <p>, <li>, <td> of a notebook's Markdown cell) are processed with it.
+    // ".*|" would also match the empty class and skip those children: no math in notebooks.
+    ignoreHtmlClass: ".+",
     processHtmlClass: "arithmatex|jp-RenderedMarkdown|jp-RenderedLatex",
   },
 };
@@ -17,7 +20,9 @@ document$.subscribe(() => {
   if (!window.MathJax.typesetPromise) {
     return;
   }
-  MathJax.startup.output.clearCache();
+  if (MathJax.startup.output.clearCache) {  // not every output jax has one (SVG in 3.2.2 does not)
+    MathJax.startup.output.clearCache();
+  }
   MathJax.typesetClear();
   MathJax.texReset();
   MathJax.typesetPromise();
