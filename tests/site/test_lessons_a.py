@@ -177,7 +177,7 @@ def test_pictures_are_on_the_page(site: Path, lesson: str) -> None:
 def test_every_concept_of_these_lessons_points_at_a_heading_on_the_built_page(site: Path) -> None:
     concepts = yaml.safe_load((ROOT / "docs/lessons/concepts.yml").read_text())
     ours = {c: t for c, t in concepts.items() if any(t.startswith(f"lessons/{lesson}.ipynb#") for lesson in LESSONS)}
-    assert len(ours) >= 57
+    assert ours  # completeness (every concept mapped somewhere) is test_concepts.py's claim
     for concept, target in ours.items():
         lesson, anchor = re.match(r"lessons/(.+)\.ipynb#(.+)", target).groups()
         heading = page(site, lesson).find(id=anchor)

