@@ -55,7 +55,7 @@ def tensor_bytes(t: Tensor, keep_layout: bool) -> tuple[dict[str, Any], bytes]:
         stride = list(t.stride())
     else:
         flat = t.contiguous().reshape(-1)
-        stride = list(t.contiguous().stride())
+        stride = _contiguous_strides(list(t.shape))  # canonical: torch leaves size-1 dimensions' strides free
     data = flat.contiguous().view(torch.uint8).numpy().tobytes() if flat.numel() else b""
     return {"dtype": NAMES[t.dtype], "shape": list(t.shape), "stride": stride, "nbytes": len(data)}, data
 
@@ -93,7 +93,9 @@ def _rebuild(spec: Any, data: memoryview, contiguous: bool) -> Tensor:
         raise WireError("malformed shape or stride")
     if not all(type(n) is int and 0 <= n < 1 << 40 for n in [*shape, *stride]) or math.prod(shape) >= 1 << 48:
         raise WireError("malformed shape or stride")
-    if contiguous and math.prod(shape) and stride != _contiguous_strides(shape):
+    canonical = _contiguous_strides(shape)
+    if contiguous and math.prod(shape) and any(s != c for n, s, c in zip(shape, stride, canonical, strict=True)
+                                               if n > 1):
         raise WireError("tensor is not laid out contiguously")
     itemsize = torch.empty((), dtype=dtype).element_size()
     span = 0 if math.prod(shape) == 0 else 1 + sum((n - 1) * s for n, s in zip(shape, stride, strict=True))
