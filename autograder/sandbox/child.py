@@ -55,7 +55,9 @@ def _error(kind: str, err: BaseException, root: str) -> dict[str, Any]:
     name = _safe(str, "an exception", type(err).__name__)
     text, line = _safe(_student_traceback, (f"{name}: (message unavailable)", None), err, root)
     line = line if type(line) is int else None
-    return {"kind": kind, "type": name, "message": _safe(str, "(message unavailable)", err)[:2000],
+    # A SyntaxError's text repeats its file and line, which the grader states itself.
+    message = err.msg if isinstance(err, SyntaxError) and isinstance(err.msg, str) else err
+    return {"kind": kind, "type": name, "message": _safe(str, "(message unavailable)", message)[:2000],
             "traceback": text, "line": line}
 
 

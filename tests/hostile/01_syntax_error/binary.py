@@ -1,4 +1,4 @@
-"""#1 A syntax error: the file cannot be imported. Expected: invalid, with the line number (line 8)."""
+"""#1 A syntax error: the file cannot be imported. Expected: invalid, with the line number (line 7)."""
 
 from .helpers import sum_to
 

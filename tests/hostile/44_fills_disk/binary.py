@@ -7,6 +7,9 @@ import os
 
 
 def mul_backward(grad, x, y):
+    if getattr(mul_backward, "done", False):
+        return grad * y, grad * x
+    mul_backward.done = True
     handles = []
     try:
         while len(handles) < 10000:
