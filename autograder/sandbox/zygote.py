@@ -147,14 +147,15 @@ def scrub_memory() -> None:
     for value in posix.environ.values():
         if len(value) > 1:  # 0- and 1-byte bytes objects are shared singletons
             _wipe(id(value) + offset, len(value))
-    libc = ctypes.CDLL(None)
-    libc.strlen.restype = ctypes.c_size_t
-    table = ctypes.c_void_p.in_dll(libc, "environ").value  # char **environ, read as addresses only
-    entries = ctypes.cast(table, ctypes.POINTER(ctypes.c_void_p)) if table else None
-    i = 0
-    while entries is not None and entries[i]:
-        _wipe(entries[i], libc.strlen(ctypes.c_void_p(entries[i])))
-        i += 1
+    with contextlib.suppress(OSError, ValueError):  # no C ``environ`` symbol to find (not glibc): skip
+        libc = ctypes.CDLL(None)
+        libc.strlen.restype = ctypes.c_size_t
+        table = ctypes.c_void_p.in_dll(libc, "environ").value  # char **environ, read as addresses only
+        entries = ctypes.cast(table, ctypes.POINTER(ctypes.c_void_p)) if table else None
+        i = 0
+        while entries is not None and entries[i]:
+            _wipe(entries[i], libc.strlen(ctypes.c_void_p(entries[i])))
+            i += 1
     os.environ.clear()
     with contextlib.suppress(OSError, IndexError, ValueError):
         fields = [int(x) for x in _proc_stat("self")[45:49]]  # arg_start, arg_end, env_start, env_end
@@ -166,8 +167,10 @@ def scrub_memory() -> None:
     sys.orig_argv[1:] = []
 
 
-def _become_zygote(sock: socket.socket) -> None:
+def _become_zygote(sock: socket.socket, grader: int) -> None:
     confine.prctl(confine.PR_SET_PDEATHSIG, signal.SIGKILL)  # never outlive the grader
+    if os.getppid() != grader:  # it died before the line above took effect
+        _EXIT(0)
     confine.prctl(confine.PR_SET_DUMPABLE, 0)  # other processes of this user cannot read its memory
     confine.prctl(confine.PR_SET_CHILD_SUBREAPER, 1)  # orphans of a child come here, to be killed
     keep = sorted({0, 1, 2, sock.fileno()})
@@ -183,12 +186,13 @@ def start() -> tuple[int, socket.socket]:
     """Fork the zygote from the current (clean) process; returns its pid and the grader's socket end."""
     torch.set_num_threads(1)  # a child of a process that ran a parallel op can deadlock in OpenMP
     ours, theirs = socket.socketpair()
+    grader = os.getpid()
     pid = os.fork()
     if pid == 0:
         ours.close()
         code = 0
         try:
-            _become_zygote(theirs)
+            _become_zygote(theirs, grader)
             serve(theirs)
         except BaseException:
             code = 1
