@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import ast
 
+TRANSFORMS = ("grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian", "linearize")
 FORBIDDEN = ("torch.autograd.grad", "torch.autograd.backward", "torch.autograd.functional",
-             "torch.autograd.forward_ad", "torch.func", "functorch")
-"""Dotted names (and everything under them) an exercise may not use."""
+             "torch.autograd.forward_ad", *(f"torch.func.{t}" for t in TRANSFORMS),
+             *(f"functorch.{t}" for t in TRANSFORMS))
+"""Dotted names (and everything under them) an exercise may not use; ``torch.func.vmap`` is fine."""
 FORBIDDEN_METHODS = {"backward"}
 """Methods whose call means running autograd, whatever the object (``loss.backward()``)."""
 

@@ -227,6 +227,7 @@ def test_student_text_is_made_inert() -> None:
     ("import torch\ndef h(x):\n    return torch.autograd.functional.vjp(abs, x)\ndef f(g, x):\n    return h(x)\n",
      ["torch.autograd.functional.vjp"]),
     ("import torch\ndef f(g, x):\n    return g * torch.autograd.grad_mode.no_grad\n", []),
+    ("import torch\ndef f(g, x):\n    return torch.func.vmap(torch.mul)(g, x)\n", []),
     ("import torch\ndef other(x):\n    return torch.autograd.grad(x, x)\ndef f(g, x):\n    return g * x\n", []),
     ("def f(g, x):\n    return g *\n", []),
 ])
