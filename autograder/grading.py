@@ -103,6 +103,10 @@ def _result(op: Op, status: Status, summary: str, run: Run | None = None, **kw: 
 def _ended_early(op: Op, run: Run, limits: Limits, n_done: int) -> OpResult:
     """A child that stopped before its final frame: timeout, crash, exit or garbage on the wire."""
     kw = {"cases_run": n_done}
+    if run.import_timed_out:
+        return _result(op, Status.TIMEOUT, f"importing {op.set}.py took longer than "
+                       f"{min(limits.import_seconds, limits.seconds):g} s (time limit for the import); move slow "
+                       "work out of the module's top level", run, **kw)
     if run.timed_out:
         return _result(op, Status.TIMEOUT, f"stopped after {limits.seconds:g} s (time limit for this exercise); "
                        "is there an endless loop, or a loop over every element?", run, **kw)
@@ -240,6 +244,7 @@ def grade(sandbox: Sandbox, submission: Submission, ops: list[Op], *, mode: str,
                     platform.python_version(), seeds, limits.as_dict(),
                     started_at=datetime.now(UTC).isoformat(timespec="seconds"))
     root = submission.stage()
+    slow_imports: dict[str, str] = {}  # set -> message: a module too slow to import is not imported again
     # The expected answers are computed on a second thread while the child runs the student's code: the
     # grader's torch work and the child's overlap on two cores (torch releases the GIL).
     try:
@@ -247,7 +252,13 @@ def grade(sandbox: Sandbox, submission: Submission, ops: list[Op], *, mode: str,
             for n, op in enumerate(ops):
                 if progress:
                     progress(n, len(ops), op)
-                report.results.append(_grade_op(sandbox, submission, root, op, seeds, limits, helper))
+                if op.set in slow_imports:
+                    report.results.append(_result(op, Status.TIMEOUT, slow_imports[op.set]))
+                    continue
+                result = _grade_op(sandbox, submission, root, op, seeds, limits, helper)
+                if result.status is Status.TIMEOUT and result.summary.startswith("importing"):
+                    slow_imports[op.set] = result.summary
+                report.results.append(result)
     finally:
         unstage(root)
     report.seconds = time.monotonic() - started

@@ -26,15 +26,20 @@ PACKAGE = "submission"
 
 
 def _send(fd: int, meta: dict[str, Any], tensors: list[Tensor | None] = ()) -> None:
-    data = wire.encode(meta, list(tensors))
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
+    _write(fd, wire.encode(meta, list(tensors)))
 
 
 def _digest(tensors: list[Tensor]) -> list[str]:
     return [hashlib.blake2b(wire.tensor_bytes(t, keep_layout=True)[1], digest_size=16).hexdigest()
             for t in tensors]
+
+
+def _safe(describe: Any, fallback: Any, *args: Any) -> Any:
+    """``describe(*args)``, or ``fallback`` if it raises: a student exception's ``__str__`` may raise."""
+    try:
+        return describe(*args)
+    except Exception:
+        return fallback
 
 
 def _student_traceback(err: BaseException, root: str) -> tuple[str, int | None]:
@@ -47,8 +52,13 @@ def _student_traceback(err: BaseException, root: str) -> tuple[str, int | None]:
 
 
 def _error(kind: str, err: BaseException, root: str) -> dict[str, Any]:
-    text, line = _student_traceback(err, root)
-    return {"kind": kind, "type": type(err).__name__, "message": str(err)[:2000], "traceback": text, "line": line}
+    name = _safe(str, "an exception", type(err).__name__)
+    text, line = _safe(_student_traceback, (f"{name}: (message unavailable)", None), err, root)
+    line = line if type(line) is int else None
+    # A SyntaxError's text repeats its file and line, which the grader states itself.
+    message = err.msg if isinstance(err, SyntaxError) and isinstance(err.msg, str) else err
+    return {"kind": kind, "type": name, "message": _safe(str, "(message unavailable)", message)[:2000],
+            "traceback": text, "line": line}
 
 
 def _import(root: str, module: str) -> types.ModuleType:
@@ -69,8 +79,8 @@ def _describe_result(out: Any) -> tuple[list[Any], list[Tensor | None]]:
             kinds.append("none")
             tensors.append(None)
         elif type(item) is Tensor:
-            if item.dtype not in wire.NAMES or item.device.type != "cpu":
-                kinds.append(f"tensor of dtype {item.dtype} on {item.device}")
+            if item.dtype not in wire.NAMES or item.device.type != "cpu" or item.layout != torch.strided:
+                kinds.append(f"tensor of dtype {item.dtype} on {item.device} with layout {item.layout}")
                 tensors.append(None)
             else:
                 kinds.append("tensor")
@@ -81,24 +91,48 @@ def _describe_result(out: Any) -> tuple[list[Any], list[Tensor | None]]:
     return kinds, tensors
 
 
-def serve(fd: int, job: dict[str, Any], tensors: list[Tensor | None]) -> None:
-    """Run every call of ``job`` and write one frame per call to ``fd``, then a final frame."""
+def _report(fd: int, meta: dict[str, Any], returned: list[Tensor | None]) -> None:
+    """Send one call's frame; a result that cannot be turned into bytes is reported as an error."""
+    try:
+        frame = wire.encode(meta, returned)
+    except BaseException as err:
+        frame = wire.encode({**meta, "kind": "raised", "kinds": [], "type": type(err).__name__,
+                             "message": f"the returned value could not be sent: {_safe(str, '', err)}"[:2000],
+                             "traceback": "", "line": None})
+    _write(fd, frame)
+
+
+def _write(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def serve(fd: int, job: dict[str, Any], tensors: list[Tensor | None], layers: list[str]) -> None:
+    """Run every call of ``job`` and write one frame per call to ``fd``, then a final frame.
+
+    The first frame says whether the import worked and which isolation ``layers`` are active.
+    """
     root = job["dir"]
     started = time.perf_counter()
     try:
         module = _import(root, job["module"])
     except BaseException as err:
-        _send(fd, {**_error("import_error", err, root), "seconds": time.perf_counter() - started})
+        _send(fd, {**_error("import_error", err, root), "seconds": time.perf_counter() - started, "layers": layers})
+        _send(fd, {"kind": "done"})
         return
     function = getattr(module, job["function"], None)
     if not callable(function):
-        _send(fd, {"kind": "missing", "names": sorted(n for n in vars(module) if n.endswith("_backward"))})
+        names = sorted(n for n in vars(module) if isinstance(n, str) and n.endswith("_backward"))
+        _send(fd, {"kind": "missing", "names": names[:1000], "layers": layers})
+        _send(fd, {"kind": "done"})
         return
     try:
         parameters = [[p.name, p.kind.name] for p in inspect.signature(function).parameters.values()]
-    except (TypeError, ValueError):
+    except Exception:
         parameters = None
-    _send(fd, {"kind": "loaded", "parameters": parameters, "seconds": time.perf_counter() - started})
+    _send(fd, {"kind": "loaded", "parameters": parameters, "seconds": time.perf_counter() - started,
+               "layers": layers})
     cursor = 0
     for index, call in enumerate(job["calls"]):
         arrays = tensors[cursor:cursor + call["n_tensors"]]
@@ -116,7 +150,8 @@ def serve(fd: int, job: dict[str, Any], tensors: list[Tensor | None]) -> None:
             out, meta = None, _error("raised", err, root)
         seconds = time.perf_counter() - started
         kinds, returned = _describe_result(out) if meta["kind"] == "result" else ([], [])
-        mutated = [a != b for a, b in zip(before, _digest(arrays), strict=True)]
+        after = _safe(_digest, [""] * len(arrays), arrays)  # inputs resized into garbage count as mutated
+        mutated = [a != b for a, b in zip(before, after, strict=True)]
         meta.update(call=index, kinds=kinds, mutated=mutated, seconds=seconds, policy=policy.violations())
-        _send(fd, meta, returned)
+        _report(fd, meta, returned)
     _send(fd, {"kind": "done"})

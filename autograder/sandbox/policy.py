@@ -1,8 +1,18 @@
 """The run-time half of the policy check: calling autograd inside an exercise is reported.
 
-Students must derive each VJP by hand. Inside the child, the autograd entry points are replaced by
-functions that record the call and raise. This is a policy check, stated as such: code determined to
-get around it can (the static check in :mod:`autograder.static` catches the plain spellings too).
+Students must derive each VJP by hand. Inside the child, while an exercise runs:
+
+- the public autograd entry points (``torch.autograd.grad``/``backward``, ``Tensor.backward``,
+  ``torch.autograd.functional.*``, ``torch.func.*``, forward-mode ``make_dual``) are replaced by
+  functions that record the call and raise, so aliases (``from torch.autograd import grad as g``) and
+  spellings the static check cannot see (``getattr(torch.autograd, "gr" + "ad")``) are caught too;
+- the autograd engine object every backward pass goes through is wrapped the same way, which catches
+  routes around the public functions (a copy of the original ``grad`` taken from a closure, say);
+- grad mode is off.
+
+This is a policy check, stated as such: code determined to get around it can (by building a new C++
+engine object, for one). The static check in :mod:`autograder.static` catches the plain spellings before
+anything runs.
 """
 
 from __future__ import annotations
@@ -12,6 +22,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import torch
+import torch.autograd.forward_ad
+import torch.autograd.functional
+import torch.autograd.variable
+import torch.func
 
 _seen: list[str] = []
 _enforcing = False
@@ -21,23 +35,43 @@ class AutogradNotAllowed(RuntimeError):
     """Raised when an exercise calls autograd to compute its answer."""
 
 
+def _refuse(name: str) -> None:
+    _seen.append(name)
+    raise AutogradNotAllowed(f"{name} is not allowed here: derive the gradient by hand")
+
+
 def _guard(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        if not _enforcing:
-            return original(*args, **kwargs)
-        _seen.append(name)
-        raise AutogradNotAllowed(f"{name} is not allowed here: derive the gradient by hand")
+        if _enforcing:
+            _refuse(name)
+        return original(*args, **kwargs)
 
+    guarded.__name__ = getattr(original, "__name__", name)
+    guarded.__doc__ = getattr(original, "__doc__", None)
     return guarded
 
 
-def _targets() -> list[tuple[Any, str, str]]:
-    import torch.autograd.functional as functional
-    import torch.func as func
+class _GuardedEngine:
+    """Stands in for autograd's C++ engine: the same methods, refused while an exercise runs."""
 
+    def __init__(self, engine: Any) -> None:
+        self._engine = engine
+
+    def run_backward(self, *args: Any, **kwargs: Any) -> Any:
+        if _enforcing:
+            _refuse("the autograd engine (a backward pass)")
+        return self._engine.run_backward(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._engine, name)
+
+
+def _targets() -> list[tuple[Any, str, str]]:
+    functional, func, forward_ad = torch.autograd.functional, torch.func, torch.autograd.forward_ad
     targets = [(torch.autograd, "grad", "torch.autograd.grad"),
                (torch.autograd, "backward", "torch.autograd.backward"),
-               (torch.Tensor, "backward", "Tensor.backward")]
+               (torch.Tensor, "backward", "Tensor.backward"),
+               (forward_ad, "make_dual", "torch.autograd.forward_ad.make_dual")]
     targets += [(func, n, f"torch.func.{n}") for n in ("vjp", "grad", "grad_and_value", "jacrev", "jacfwd",
                                                         "hessian", "jvp", "linearize")]
     targets += [(functional, n, f"torch.autograd.functional.{n}") for n in ("vjp", "jvp", "jacobian", "hessian",
@@ -49,6 +83,8 @@ def install() -> None:
     """Replace the autograd entry points (once per child, before the submission is imported)."""
     for owner, attr, name in _targets():
         setattr(owner, attr, _guard(name, getattr(owner, attr)))
+    variable = torch.autograd.variable.Variable
+    variable._execution_engine = _GuardedEngine(variable._execution_engine)
 
 
 def reset() -> None:

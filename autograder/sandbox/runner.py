@@ -1,4 +1,4 @@
-"""The grader's side of the sandbox: send a job to the zygote, collect raw frames, enforce the time limit."""
+"""The grader's side of the sandbox: send a job to the zygote, collect raw frames, enforce the time limits."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Any
 
 import torch
 
-from autograder.sandbox import wire, zygote
+from autograder.sandbox import confine, protocol, wire, zygote
 from autograder.sandbox.limits import Limits
 
 Frame = tuple[dict[str, Any], list[torch.Tensor | None]]
@@ -27,9 +27,15 @@ class Run:
     output: bytes = b""
     output_dropped: int = 0
     timed_out: bool = False
+    import_timed_out: bool = False
+    """The child did not finish importing the submission within ``Limits.import_seconds``."""
     status: int | None = None
     wire_error: str | None = None
     seconds: float = 0.0
+    layers: list[str] = field(default_factory=list)
+    """Isolation layers the child reported active (see :func:`autograder.sandbox.limits.lock_down`)."""
+    strays: int = 0
+    """Processes the child left running, killed after it ended."""
 
     @property
     def finished(self) -> bool:
@@ -49,16 +55,26 @@ class Sandbox:
 
     def __init__(self) -> None:
         self.pid, self.sock = zygote.start()
+        # Same-user processes (a child, where Landlock is missing) may not read this process's memory.
+        confine.prctl(confine.PR_SET_DUMPABLE, 0)
         self._reader = wire.FrameReader(max_bytes=1 << 62)
-        self._pending: list[Frame] = []
+        self._pending: list[dict[str, Any]] = []
 
-    def _reply(self) -> dict[str, Any]:
+    def _receive(self, block: bool) -> dict[str, Any] | None:
+        """The zygote's next message (``None`` if ``block`` is false and none is complete yet)."""
         while not self._pending:
-            chunk = self.sock.recv(4096)
+            if not block:
+                self.sock.setblocking(False)
+            try:
+                chunk = self.sock.recv(4096)
+            except BlockingIOError:
+                return None
+            finally:
+                self.sock.setblocking(True)
             if not chunk:
                 raise RuntimeError("the sandbox process died")
-            self._pending.extend(self._reader.feed(chunk))
-        return self._pending.pop(0)[0]
+            self._pending.extend(meta for meta, _ in self._reader.feed(chunk))
+        return self._pending.pop(0)
 
     def run(self, job: dict[str, Any], tensors: list[torch.Tensor], limits: Limits) -> Run:
         """Run one exercise's calls in a fresh child and return what it sent back."""
@@ -69,53 +85,49 @@ class Sandbox:
         os.close(result_w)
         os.close(output_w)
         self.sock.sendall(frame)
-        child = self._reply()["pid"]
+        child = self._receive(block=True)["pid"]
         run = Run()
         started = time.monotonic()
+        collector = _Collector(run, protocol.Protocol(job["calls"]), limits, output_r)
+        ended: dict[str, Any] | None = None
         try:
-            self._collect(run, result_r, output_r, started + limits.seconds, limits)
+            ended = self._watch(collector, result_r, output_r, started, limits)
         finally:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(child, signal.SIGKILL)
-            os.close(result_r)
-            os.close(output_r)
-        run.status = self._reply()["status"]
+            if ended is None:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(child, signal.SIGKILL)
+                ended = self._receive(block=True)
+            for fd in (result_r, output_r):  # every writer is dead now: take what is left, then close
+                collector.drain(fd)
+                os.close(fd)
+        run.status, run.strays = ended["status"], ended["strays"]
+        run.output = protocol.inert(bytes(collector.output).decode("utf-8", "replace")).encode()
         run.seconds = time.monotonic() - started
         return run
 
-    def _collect(self, run: Run, result_r: int, output_r: int, deadline: float, limits: Limits) -> None:
-        reader = wire.FrameReader(max_bytes=limits.result_bytes)
-        output = bytearray()
+    def _watch(self, collector: _Collector, result_r: int, output_r: int, started: float,
+               limits: Limits) -> dict[str, Any] | None:
+        """Read until the child is done, has exited, or runs out of time; the zygote's answer if it exited."""
+        run = collector.run
         with selectors.DefaultSelector() as sel:
             sel.register(result_r, selectors.EVENT_READ, "result")
             sel.register(output_r, selectors.EVENT_READ, "output")
-            while sel.get_map():
+            sel.register(self.sock, selectors.EVENT_READ, "zygote")
+            while not (run.finished or run.wire_error):
+                importing = not run.frames
+                deadline = started + (min(limits.import_seconds, limits.seconds) if importing else limits.seconds)
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    run.timed_out = True
-                    break
+                    run.timed_out, run.import_timed_out = True, importing
+                    return None
                 for key, _ in sel.select(left):
-                    chunk = os.read(key.fd, 1 << 16)
-                    if not chunk:
+                    if key.data == "zygote":
+                        ended = self._receive(block=False)
+                        if ended is not None:
+                            return ended
+                    elif collector.read(key.fd) is False:
                         sel.unregister(key.fd)
-                    elif key.data == "output":
-                        keep = max(0, limits.output_bytes - len(output))
-                        output += chunk[:keep]
-                        run.output_dropped += len(chunk) - len(chunk[:keep])
-                    elif run.wire_error is None:
-                        try:
-                            run.frames.extend(reader.feed(chunk))
-                        except wire.WireError as err:
-                            run.wire_error = str(err)
-                if run.finished or run.wire_error:
-                    break
-        os.set_blocking(output_r, False)
-        try:
-            tail = os.read(output_r, max(1, limits.output_bytes - len(output)))
-            output += tail[: max(0, limits.output_bytes - len(output))]
-        except (BlockingIOError, OSError):
-            pass
-        run.output = bytes(output)
+        return None
 
     def close(self) -> None:
         try:
@@ -129,3 +141,44 @@ class Sandbox:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class _Collector:
+    """Bounded reading of one child's two pipes: checked frames from one, capped output from the other."""
+
+    def __init__(self, run: Run, checker: protocol.Protocol, limits: Limits, output_fd: int) -> None:
+        self.run = run
+        self.checker = checker
+        self.limits = limits
+        self.output_fd = output_fd
+        self.reader = wire.FrameReader(max_bytes=limits.result_bytes, contiguous=True)
+        self.output = bytearray()
+
+    def read(self, fd: int) -> bool | None:
+        """Take one chunk from ``fd``: False at end of file, None if nothing is there yet (non-blocking)."""
+        try:
+            chunk = os.read(fd, 1 << 16)
+        except BlockingIOError:
+            return None
+        if not chunk:
+            return False
+        if fd == self.output_fd:
+            keep = chunk[: max(0, self.limits.output_bytes - len(self.output))]
+            self.output += keep
+            self.run.output_dropped += len(chunk) - len(keep)
+        elif self.run.wire_error is None:
+            try:
+                for meta, tensors in self.reader.feed(chunk):
+                    self.run.frames.append((self.checker.check(meta, tensors), tensors))
+            except wire.WireError as err:
+                self.run.wire_error = str(err)
+            if self.run.frames and not self.run.layers:
+                self.run.layers = self.run.frames[0][0].get("layers", [])
+        return True
+
+    def drain(self, fd: int) -> None:
+        """Read what is left in a pipe whose writers are gone (or stuck: never block on them)."""
+        os.set_blocking(fd, False)
+        with contextlib.suppress(OSError):
+            while self.read(fd):
+                pass

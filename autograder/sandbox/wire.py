@@ -47,15 +47,15 @@ def _span(t: Tensor) -> int:
 
 def tensor_bytes(t: Tensor, keep_layout: bool) -> tuple[dict[str, Any], bytes]:
     """Describe one tensor and return its raw bytes (its storage span, or a contiguous copy)."""
-    t = t.detach().cpu()
-    if t.dtype not in NAMES:
-        raise WireError(f"dtype {t.dtype} is not supported")
+    if t.layout != torch.strided or t.dtype not in NAMES:
+        raise WireError(f"{t.layout} tensors of dtype {t.dtype} are not supported")
+    t = t.detach().cpu().resolve_conj().resolve_neg()
     if keep_layout and not t.is_contiguous():
         flat = torch.as_strided(t, (_span(t),), (1,), t.storage_offset())
         stride = list(t.stride())
     else:
         flat = t.contiguous().reshape(-1)
-        stride = list(t.contiguous().stride())
+        stride = _contiguous_strides(list(t.shape))  # canonical: torch leaves size-1 dimensions' strides free
     data = flat.contiguous().view(torch.uint8).numpy().tobytes() if flat.numel() else b""
     return {"dtype": NAMES[t.dtype], "shape": list(t.shape), "stride": stride, "nbytes": len(data)}, data
 
@@ -74,16 +74,29 @@ def encode(meta: dict[str, Any], tensors: list[Tensor | None] = (), keep_layout:
     return HEAD.pack(MAGIC, len(header)) + header + b"".join(blobs)
 
 
-def _rebuild(spec: Any, data: memoryview) -> Tensor:
+def _contiguous_strides(shape: list[int]) -> list[int]:
+    strides, step = [], 1
+    for n in reversed(shape):
+        strides.append(step)
+        step *= max(n, 1)
+    return strides[::-1]
+
+
+def _rebuild(spec: Any, data: memoryview, contiguous: bool) -> Tensor:
     if not isinstance(spec, dict) or set(spec) != {"dtype", "shape", "stride", "nbytes"}:
         raise WireError("malformed tensor description")
     dtype = DTYPES.get(spec["dtype"]) if isinstance(spec["dtype"], str) else None
     shape, stride = spec["shape"], spec["stride"]
     if dtype is None:
         raise WireError(f"unsupported dtype {spec['dtype']!r}")
-    ints = [*shape, *stride]
-    if not all(type(n) is int and 0 <= n < 1 << 40 for n in ints) or len(shape) != len(stride) or len(shape) > 16:
+    if not isinstance(shape, list) or not isinstance(stride, list) or len(shape) != len(stride) or len(shape) > 16:
         raise WireError("malformed shape or stride")
+    if not all(type(n) is int and 0 <= n < 1 << 40 for n in [*shape, *stride]) or math.prod(shape) >= 1 << 48:
+        raise WireError("malformed shape or stride")
+    canonical = _contiguous_strides(shape)
+    if contiguous and math.prod(shape) and any(s != c for n, s, c in zip(shape, stride, canonical, strict=True)
+                                               if n > 1):
+        raise WireError("tensor is not laid out contiguously")
     itemsize = torch.empty((), dtype=dtype).element_size()
     span = 0 if math.prod(shape) == 0 else 1 + sum((n - 1) * s for n, s in zip(shape, stride, strict=True))
     if spec["nbytes"] != span * itemsize or len(data) != span * itemsize:
@@ -92,12 +105,21 @@ def _rebuild(spec: Any, data: memoryview) -> Tensor:
     return torch.as_strided(flat, shape, stride)
 
 
-def decode(header: bytes, payload: bytes) -> tuple[dict[str, Any], list[Tensor | None]]:
-    """Parse one frame's header and payload into its metadata and plain tensors."""
+def _json(header: bytes) -> Any:
+    # Deeply nested arrays raise RecursionError and long integers ValueError: both are malformed data.
     try:
-        meta = json.loads(header)
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise WireError(f"header is not JSON: {err}") from None
+        return json.loads(header)
+    except (ValueError, RecursionError) as err:
+        raise WireError(f"header is not JSON: {type(err).__name__}") from None
+
+
+def decode(header: bytes, payload: bytes, contiguous: bool = False) -> tuple[dict[str, Any], list[Tensor | None]]:
+    """Parse one frame's header and payload into its metadata and plain tensors.
+
+    ``contiguous`` demands row-major tensors (results from the child always are), so a tensor's element
+    count can never exceed what its bytes pay for.
+    """
+    meta = _json(header)
     if not isinstance(meta, dict) or not isinstance(meta.get("tensors"), list):
         raise WireError("header is not an object with a tensor list")
     tensors: list[Tensor | None] = []
@@ -109,7 +131,7 @@ def decode(header: bytes, payload: bytes) -> tuple[dict[str, Any], list[Tensor |
         n = spec.get("nbytes") if isinstance(spec, dict) else None
         if type(n) is not int or n < 0 or offset + n > len(payload):
             raise WireError("tensor bytes run past the end of the frame")
-        tensors.append(_rebuild(spec, view[offset:offset + n]))
+        tensors.append(_rebuild(spec, view[offset:offset + n], contiguous))
         offset += n
     if offset != len(payload):
         raise WireError("trailing bytes after the last tensor")
@@ -118,19 +140,23 @@ def decode(header: bytes, payload: bytes) -> tuple[dict[str, Any], list[Tensor |
 
 def payload_size(header: bytes) -> int:
     """Total tensor bytes a header announces (read before the payload itself)."""
-    try:
-        specs = json.loads(header).get("tensors", [])
-        return sum(s["nbytes"] for s in specs if s is not None)
-    except (ValueError, AttributeError, TypeError, KeyError) as err:
-        raise WireError(f"malformed header: {err}") from None
+    meta = _json(header)
+    specs = meta.get("tensors") if isinstance(meta, dict) else None
+    if not isinstance(specs, list):
+        raise WireError("header is not an object with a tensor list")
+    sizes = [s.get("nbytes") if isinstance(s, dict) else 0 for s in specs if s is not None]
+    if not all(type(n) is int and n >= 0 for n in sizes):
+        raise WireError("malformed byte count")
+    return sum(sizes)
 
 
 class FrameReader:
     """Splits a byte stream into frames, refusing anything larger than ``max_bytes`` in total."""
 
-    def __init__(self, max_bytes: int) -> None:
+    def __init__(self, max_bytes: int, contiguous: bool = False) -> None:
         self.buffer = bytearray()
         self.max_bytes = max_bytes
+        self.contiguous = contiguous
         self.received = 0
 
     def feed(self, chunk: bytes) -> Iterator[tuple[dict[str, Any], list[Tensor | None]]]:
@@ -151,7 +177,7 @@ class FrameReader:
                 return
             payload = bytes(self.buffer[end:total])
             del self.buffer[:total]
-            yield decode(header, payload)
+            yield decode(header, payload, self.contiguous)
 
     @property
     def pending(self) -> bool:

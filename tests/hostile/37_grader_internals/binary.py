@@ -1,0 +1,33 @@
+"""#37 Imports the grader and calls its internals: a verdict API, then the child's own frame writer to
+announce "done" before any result. Expected: invalid (the grader rejects the out-of-order frames); no
+internal call can set a verdict.
+"""
+
+import os
+import sys
+
+import torch
+
+
+def mul_backward(grad, x, y):
+    for name in ("autograder.grading", "autograder.results", "autograder.report"):
+        try:
+            __import__(name)
+            print(f"imported {name}")
+        except Exception as err:
+            print(f"cannot import {name}: {type(err).__name__}")
+    grader = sys.modules.get("autograder")
+    for attempt in ("report", "set_verdict", "passed"):
+        try:
+            getattr(grader, attempt)(passed=True)
+        except Exception as err:
+            print(f"autograder.{attempt}: {type(err).__name__}")
+    child = sys.modules.get("autograder.sandbox.child")
+    if child is not None:
+        for fd in range(3, 12):
+            try:
+                os.fstat(fd)
+                child._send(fd, {"kind": "done"})
+            except OSError:
+                pass
+    return torch.zeros_like(x), torch.zeros_like(y)

@@ -1,0 +1,1 @@
+raise SystemExit("the shadowing conftest.py was imported")

@@ -1,0 +1,1 @@
+raise SystemExit("the shadowing sitecustomize.py was imported")

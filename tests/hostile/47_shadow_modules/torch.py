@@ -1,0 +1,1 @@
+raise SystemExit("the shadowing torch.py was imported")

@@ -1,0 +1,1 @@
+raise SystemExit("the shadowing usercustomize.py was imported")

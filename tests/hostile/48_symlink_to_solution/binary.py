@@ -1,0 +1,1 @@
+../../../solutions/binary.py
