@@ -41,7 +41,8 @@ def structure(op: Op, kinds: list[object]) -> Verdict | None:
     for i, kind in enumerate(kinds):
         what = op.results[i]
         if kind == "none" and (op.is_differentiable(i) or not op.takes_grad):
-            return Verdict(Status.INVALID, f"{what} is None, but a tensor is needed", i)
+            need = f"`{op.args[i]}` needs one" if op.takes_grad else "a tensor is needed"
+            return Verdict(Status.INVALID, f"{what} is None, but {need}", i)
         if kind != "none" and op.takes_grad and not op.is_differentiable(i):
             name = op.args[i]
             return Verdict(Status.INVALID, f"{what} must be None: `{name}` is not differentiable "

@@ -215,7 +215,8 @@ def judge(op: Op, p: Plan, run: Run, limits: Limits, answers: list[list[Tensor |
         if verdict is None and any(meta["mutated"]):
             names = [*(["grad"] if grad is not None else []), *op.args]
             which = ", ".join(f"`{names[k]}`" for k, m in enumerate(meta["mutated"]) if m)
-            verdict = compare.Verdict(Status.FAILED, f"your function modified its input {which} in place")
+            who = "backward" if op.takes_grad else "function"
+            verdict = compare.Verdict(Status.FAILED, f"your {who} modified its input {which} in place")
         for i in range(len(op.results)):
             if verdict is not None:
                 break

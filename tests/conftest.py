@@ -15,6 +15,8 @@ import torch
 torch.set_num_threads(1)  # test processes fork sandboxes: never start an OpenMP pool first
 
 ROOT = Path(__file__).resolve().parents[1]
+# Hostile fixture submissions are data, not tests: one ships a conftest.py that must never be imported.
+collect_ignore = ["hostile"]
 
 
 def run_cli(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None,

@@ -91,15 +91,15 @@ TABLE: dict[str, Expect] = {
                                               + ("cuda" if torch.cuda.is_available() else "meta")),
     "13_breaks_on_strided_input": Expect(Status.ERROR, "raised RuntimeError on case «transposed x, expanded y»"),
     "14_mutates_input": Expect(Status.FAILED, "your backward modified its input `x` in place"),
-    "15_returns_views": Expect(Status.PASSED, "all 13 cases pass"),
+    "15_returns_views": Expect(Status.PASSED, "all 14 cases pass"),
     "16_nan_from_log": Expect(Status.FAILED, "got nan"),
     "17_half_precision": Expect(Status.FAILED, "the gradient for `x` is wrong: largest error"),
-    "18_float32_via_float64": Expect(Status.PASSED, "all 13 cases pass"),
-    "19_negative_zero": Expect(Status.PASSED, "all 13 cases pass"),
+    "18_float32_via_float64": Expect(Status.PASSED, "all 14 cases pass"),
+    "19_negative_zero": Expect(Status.PASSED, "all 14 cases pass"),
     "20_too_slow": Expect(Status.TIMEOUT, "stopped after 1.5 s", limits=SHORT),
     "21_random_noise": Expect(Status.FAILED, "the gradient for `x` is wrong"),
-    "22_shape_keyed_cache": Expect(Status.FAILED, "has dtype torch.float64, but `x` has dtype torch.float32"),
-    "23_output_flood": Expect(Status.PASSED, "all 13 cases pass", printed=("progress", "noise on stderr",
+    "22_shape_keyed_cache": Expect(Status.FAILED, "a VJP is linear in grad"),
+    "23_output_flood": Expect(Status.PASSED, "all 14 cases pass", printed=("progress", "noise on stderr",
                                                                            "more bytes of output dropped")),
     "24_autograd_grad": Expect(Status.POLICY, "may not call autograd (torch.autograd.grad)"),
     "24_tensor_backward": Expect(Status.POLICY, "may not call autograd (Tensor.backward)"),
@@ -108,7 +108,7 @@ TABLE: dict[str, Expect] = {
     "24_hidden_in_helper": Expect(Status.POLICY, "may not call autograd (ag.grad)"),
     "24_obfuscated_getattr": Expect(Status.POLICY, "may not call autograd (torch.autograd.grad)"),
     "24_unwrapped_original": Expect(Status.POLICY, "may not call autograd (the autograd engine (a backward pass))"),
-    "25_requires_grad_result": Expect(Status.PASSED, "all 13 cases pass"),
+    "25_requires_grad_result": Expect(Status.PASSED, "all 14 cases pass"),
     # 9.2 hostile submissions
     "26_monkeypatch_comparisons": Expect(Status.FAILED, "the gradient for `x` is wrong"),
     "27_tensor_subclass": Expect(Status.INVALID, "must be a plain torch.Tensor, got CheatTensor"),
@@ -123,7 +123,7 @@ TABLE: dict[str, Expect] = {
     "31_busy_loop": Expect(Status.TIMEOUT, "stopped after 1.5 s", limits=SHORT),
     "32_memory_bomb": Expect(Status.OOM, "ran out of memory (limit 512 MiB)"),
     "33_cuda": Expect(Status.ERROR, "CUDA") if not torch.cuda.is_available() else Expect(Status.PASSED, "pass"),
-    "34_fork_bomb": Expect(Status.PASSED, "all 13 cases pass", via="own"),
+    "34_fork_bomb": Expect(Status.PASSED, "all 14 cases pass", via="own"),
     "35_steals_solutions": Expect(Status.FAILED, "the gradient for `x` is wrong", printed=("refused import",),
                                   absent=("FOUND",), via="cli", needs="landlock"),
     "36_searches_memory": Expect(Status.FAILED, "the gradient for `x` is wrong"),
@@ -132,20 +132,20 @@ TABLE: dict[str, Expect] = {
     "37_grader_internals": Expect(Status.INVALID, "sent malformed data (expected the result of call 0"),
     "38_reduce_payload": Expect(Status.INVALID, "must be a plain torch.Tensor, got Payload"),
     "38_forged_frames": Expect(Status.INVALID, "sent malformed data"),
-    "39_network": Expect(Status.PASSED, "all 13 cases pass", via="own"),
+    "39_network": Expect(Status.PASSED, "all 14 cases pass", via="own"),
     "40_forged_verdicts": Expect(Status.FAILED, "the gradient for `x` is wrong",
                                  printed=(": :notice title=Autograding complete", "# # [set-output")),
     "41_markup_injection": Expect(Status.ERROR, r"\x1b[32mPASSED\x1b[0m"),
-    "42_global_state": Expect(Status.PASSED, "all 13 cases pass"),
+    "42_global_state": Expect(Status.PASSED, "all 14 cases pass"),
     "43_segfault": Expect(Status.CRASHED, "crashed (signal 11)"),
     "43_abort": Expect(Status.CRASHED, "crashed (signal 6)"),
     "44_fills_disk": Expect(Status.ERROR, "File too large", printed=("open files stopped at",)),
-    "45_detects_grading": Expect(Status.PASSED, "all 13 cases pass",
+    "45_detects_grading": Expect(Status.PASSED, "all 14 cases pass",
                                  printed=("environment keys: HOME,LANG,PATH,TMPDIR\n",)),
-    "46_hardcoded_answers": Expect(Status.FAILED, "(a hidden case)", mode="grade"),
-    "47_shadow_modules": Expect(Status.PASSED, "all 13 cases pass"),
+    "46_hardcoded_answers": Expect(Status.FAILED, "a VJP is linear in grad", mode="grade"),
+    "47_shadow_modules": Expect(Status.PASSED, "all 14 cases pass"),
     "48_symlink_to_solution": Expect(Status.INVALID, "is a symbolic link", via="own"),
-    "49_native_code": Expect(Status.PASSED, "all 13 cases pass", printed=("evil.so: OSError",)),
+    "49_native_code": Expect(Status.PASSED, "all 14 cases pass", printed=("evil.so: OSError",)),
     "50_slow_import": Expect(Status.TIMEOUT, "importing binary.py took longer than 1 s", limits=SHORT, via="own"),
 }
 
@@ -272,10 +272,11 @@ def _no_workflow_command_survives(report: Report) -> None:
     assert not commands, commands
 
 
-def _hidden_cases_catch_the_lookup_table(report: Report) -> None:
+def _linearity_catches_the_lookup_table(report: Report) -> None:
+    """The table answers every visible input, yet fails the linearity case: same inputs, another grad."""
     [mul, _] = report.results
-    assert mul.failure is not None and mul.failure.hidden
-    assert mul.cases_passed >= 13, "the table should answer every visible case (regenerate it if cases changed)"
+    assert mul.failure is not None and not mul.failure.hidden
+    assert "linear in grad" in mul.failure.case, "the table answers inputs it has seen, whatever grad is"
 
 
 def _only_exercise_modules_were_taken(report: Report) -> None:
@@ -288,7 +289,7 @@ CHECKS: dict[str, Callable[[Report], None]] = {
     "40_forged_verdicts": _no_workflow_command_survives,
     "41_markup_injection": _inert_in_every_format,
     "42_global_state": _grader_state_untouched,
-    "46_hardcoded_answers": _hidden_cases_catch_the_lookup_table,
+    "46_hardcoded_answers": _linearity_catches_the_lookup_table,
     "47_shadow_modules": _only_exercise_modules_were_taken,
 }
 
