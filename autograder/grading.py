@@ -262,6 +262,7 @@ def grade(sandbox: Sandbox, submission: Submission, ops: list[Op], *, mode: str,
                 report.results.append(result)
     finally:
         unstage(root)
+    report.sandbox = sorted({layer for r in report.results for layer in r.layers})
     report.seconds = time.monotonic() - started
     return report
 
@@ -278,4 +279,6 @@ def _grade_op(sandbox: Sandbox, submission: Submission, root: object, op: Op, se
     job, tensors = _job(op, p)
     answers = helper.submit(expectations, op, p)
     run = sandbox.run({**job, "dir": str(root)}, tensors, limits)
-    return judge(op, p, run, limits, answers.result())
+    result = judge(op, p, run, limits, answers.result())
+    result.layers = run.layers
+    return result

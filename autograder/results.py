@@ -47,6 +47,7 @@ class OpResult:
     failure: Failure | None = None
     output: str = ""
     seconds: float = 0.0
+    layers: list[str] = field(default_factory=list, repr=False)
 
     @property
     def passed(self) -> bool:
@@ -66,6 +67,8 @@ class Report:
     limits: dict[str, Any]
     results: list[OpResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    sandbox: list[str] = field(default_factory=list)
+    """Isolation layers the children reported active (Landlock, network namespace...), for the record."""
     started_at: str = ""
     seconds: float = 0.0
 

@@ -15,7 +15,7 @@ from mkdocs.structure.files import File, Files
 
 from autograder import pages, registry
 
-GUIDES = ("guides/students.md", "guides/instructors.md")
+GUIDES = ("guides/students.md", "guides/instructors.md", "guides/security.md")
 ABOUT = ("corrections.md", "sources.md")
 CORRECTION = re.compile(r'<div class="[^"]*\bcorrection\b[^"]*" id="(E\d{3}-\d+)">(.*?)</div>', re.S)
 SAYS = re.compile(r"The original says:</b>(.*?)</p>", re.S)
