@@ -82,7 +82,19 @@ def test_math_is_typeset_on_a_markdown_page(page: object, url: str) -> None:
 def test_math_is_typeset_on_a_notebook_page(page: object, url: str) -> None:
     page.goto(f"{url}/lessons/01-graphs-and-leaves/")
     page.wait_for_selector(".jp-RenderedMarkdown mjx-container", timeout=20_000)
-    assert not page.offsite
+    assert not page.errors and not page.offsite
+
+
+def test_lessons_have_previous_and_next_links(page: object, url: str) -> None:
+    page.goto(f"{url}/lessons/02-scalar-backward/")
+    previous = page.get_attribute("a.md-footer__link--prev", "href")
+    following = page.get_attribute("a.md-footer__link--next", "href")
+    assert previous and "01-graphs-and-leaves" in previous
+    assert following and "03-gradient-argument-and-vjp" in following
+    page.click("a.md-footer__link--next")
+    page.wait_for_url("**/03-gradient-argument-and-vjp/")
+    page.wait_for_selector(".jp-RenderedMarkdown mjx-container", timeout=20_000)
+    assert not page.errors and not page.offsite
 
 
 def test_math_is_typeset_after_in_site_navigation(page: object, url: str) -> None:

@@ -1,0 +1,56 @@
+"""Lesson sources: modern torch API in every code cell, outputs stripped, one title, goals first."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+LESSONS = sorted((ROOT / "docs/lessons").glob("[0-9][0-9]-*.ipynb"))
+LEGACY = {
+    "Variable": "torch.autograd.Variable (a plain tensor with requires_grad=True)",
+    "FloatTensor": "torch.FloatTensor (torch.tensor(..., dtype=torch.float32))",
+    "DoubleTensor": "torch.DoubleTensor",
+    "data": ".data (detach() or torch.no_grad())",
+}
+
+
+def code_cells(nb: Path) -> list[str]:
+    cells = json.loads(nb.read_text())["cells"]
+    return ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+
+
+@pytest.mark.parametrize("nb", LESSONS, ids=lambda p: p.stem)
+def test_code_uses_the_modern_api_only(nb: Path) -> None:
+    """The old forms may be named in the text, never run; the legacy ``torch.Tensor(...)`` constructor neither."""
+    used = []
+    for source in code_cells(nb):
+        cleaned = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+        for node in ast.walk(ast.parse(cleaned)):
+            if isinstance(node, ast.Attribute) and node.attr in LEGACY and isinstance(node.ctx, ast.Load):
+                used.append(LEGACY[node.attr])
+            if isinstance(node, ast.Name) and node.id in ("Variable", "FloatTensor"):
+                used.append(LEGACY[node.id])
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "Tensor"
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "torch"):
+                used.append("torch.Tensor(...) (torch.tensor(...))")
+    assert not used, f"{nb.name} runs legacy API: {sorted(set(used))}"
+
+
+@pytest.mark.parametrize("nb", LESSONS, ids=lambda p: p.stem)
+def test_notebook_is_stored_without_outputs_and_opens_with_title_and_goals(nb: Path) -> None:
+    data = json.loads(nb.read_text())
+    for cell in data["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None, f"{nb.name}: outputs are stored"
+    first = "".join(data["cells"][0]["source"])
+    assert re.match(rf"# {int(nb.name[:2])}\. ", first), f"{nb.name}: the first cell must be the title"
+    assert "Goals" in first
+    titles = [line for c in data["cells"] if c["cell_type"] == "markdown"
+              for line in "".join(c["source"]).splitlines() if line.startswith("# ")]
+    assert len(titles) == 1, f"{nb.name}: one H1 only"
