@@ -1,4 +1,4 @@
-"""Command line: ``python -m autograder {check,grade,list}``.
+"""Command line: ``python -m autograder {check,grade,list,submit,batch,nbgrader,gradescope-bundle,student-pack}``.
 
 Exit codes: 0 every selected op passed; 1 graded, but some op did not pass; 2 usage error (unknown op,
 missing directory, no secret for an official grade); 3 the grader itself failed.
@@ -34,7 +34,37 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--visible-only", action="store_true", help="no hidden cases (no secret needed)")
     listing = sub.add_parser("list", help="list the exercises")
     listing.add_argument("--format", choices=("text", "json"), default="text")
+    nbgrader = sub.add_parser("nbgrader", help="nbgrader course tools").add_subparsers(dest="action", required=True)
+    build = nbgrader.add_parser("build", help="write an nbgrader course directory: config and one notebook per set")
+    build.add_argument("course", metavar="COURSE_DIR")
+    build.add_argument("--sets", nargs="*", metavar="SET", help="only these sets (default: every non-empty set)")
+    build.add_argument("--course-id", default="autograd-by-hand")
+    build.add_argument("--db-url", help="gradebook database URL (default: sqlite gradebook.db in COURSE_DIR)")
+    build.add_argument("--secret-file", help="use this secret (default: keep the course's, or make a new one)")
     return parser
+
+
+def _nbgrader(args: argparse.Namespace) -> int:
+    from autograder.nbgrader.build import SECRET_FILE, build
+    from autograder.nbgrader.sources import SourceError
+
+    try:
+        written = build(Path(args.course), args.sets, args.course_id, args.db_url,
+                        Path(args.secret_file) if args.secret_file else None)
+    except KeyError as err:
+        print(f"error: unknown or empty set: {err.args[0]} (see `python -m autograder list`)", file=sys.stderr)
+        return EXIT_USAGE
+    except (SourceError, OSError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    for path in written:
+        print(f"wrote {path}")
+    print(f"next: cd {args.course} && nbgrader generate_assignment <set>   (keep {SECRET_FILE} private)")
+    return EXIT_PASSED
+
+
+TOOLS = {"nbgrader": _nbgrader}
+"""Subcommands that run no student code, so they need no sandbox."""
 
 
 def write_atomically(path: str, text: str) -> None:
@@ -71,6 +101,8 @@ def _progress(quiet: bool):
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command in TOOLS:
+        return TOOLS[args.command](args)
     # The sandbox is started first, from a process that has imported torch and nothing secret.
     from autograder.sandbox.runner import Sandbox
 
