@@ -28,12 +28,16 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("ops", nargs="*", metavar="SET|OP", help="sets or ops to check (default: all)")
     check.add_argument("--dir", default="exercises", help="directory with your exercise modules")
     grade = sub.add_parser("grade", parents=[output], help="official grade of a submission directory")
-    grade.add_argument("path", help="submission directory, laid out like exercises/")
+    grade.add_argument("path", help="the submission: a folder laid out like exercises/, a <set>.ipynb, or a zip "
+                       "made by `submit`")
     grade.add_argument("--ops", nargs="*", metavar="SET|OP", help="only these sets or ops")
     grade.add_argument("--secret-file", help=f"file with the instructor's secret (or set ${SECRET_ENV})")
     grade.add_argument("--visible-only", action="store_true", help="no hidden cases (no secret needed)")
     listing = sub.add_parser("list", help="list the exercises")
     listing.add_argument("--format", choices=("text", "json"), default="text")
+    submit = sub.add_parser("submit", help="bundle your exercise modules into a zip to hand in")
+    submit.add_argument("--dir", default="exercises", help="directory with your exercise modules")
+    submit.add_argument("-o", "--output", default="submission.zip", help="the zip to write (default: %(default)s)")
     nbgrader = sub.add_parser("nbgrader", help="nbgrader course tools").add_subparsers(dest="action", required=True)
     build = nbgrader.add_parser("build", help="write an nbgrader course directory: config and one notebook per set")
     build.add_argument("course", metavar="COURSE_DIR")
@@ -63,17 +67,38 @@ def _nbgrader(args: argparse.Namespace) -> int:
     return EXIT_PASSED
 
 
-TOOLS = {"nbgrader": _nbgrader}
+def _submit(args: argparse.Namespace) -> int:
+    from autograder import archive, registry
+    from autograder.submission import SubmissionError, load
+
+    try:
+        files = load(args.dir, list(registry.SETS)).files
+    except SubmissionError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    if not set(files) - {"helpers.py"}:
+        print(f"error: no exercise modules (<set>.py) in {args.dir}", file=sys.stderr)
+        return EXIT_USAGE
+    data, record = archive.pack(files)
+    write_atomically(args.output, data)
+    for name, digest in record["files"].items():
+        print(f"  {name:<20} {len(files[name]):>8} bytes  sha256 {digest[:16]}")
+    print(f"wrote {args.output}: hand this file in. "
+          f"Grader {record['grader_version']}, torch {record['torch_version']}.")
+    return EXIT_PASSED
+
+
+TOOLS = {"nbgrader": _nbgrader, "submit": _submit}
 """Subcommands that run no student code, so they need no sandbox."""
 
 
-def write_atomically(path: str, text: str) -> None:
+def write_atomically(path: str | Path, content: str | bytes) -> None:
     """Write via a temporary file in the same directory, then rename: never a half-written file."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
@@ -120,10 +145,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _grade(args: argparse.Namespace, sandbox: object) -> int:
     from autograder import registry
+    from autograder.collect import gather
     from autograder.grading import grade
     from autograder.report import FORMATS as EXPORTERS
     from autograder.sandbox.limits import Limits
-    from autograder.submission import SubmissionError, load
+    from autograder.submission import SubmissionError
 
     names = args.ops if args.command == "check" else (args.ops or [])
     try:
@@ -133,7 +159,7 @@ def _grade(args: argparse.Namespace, sandbox: object) -> int:
         return EXIT_USAGE
     path = args.dir if args.command == "check" else args.path
     try:
-        submission = load(path, list(registry.SETS))
+        submission = gather(path)
     except SubmissionError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_USAGE
