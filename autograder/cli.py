@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--ops", nargs="*", metavar="SET|OP", help="only these sets or ops")
     grade.add_argument("--secret-file", help=f"file with the instructor's secret (or set ${SECRET_ENV})")
     grade.add_argument("--visible-only", action="store_true", help="no hidden cases (no secret needed)")
+    grade.add_argument("--sandbox-user", metavar="USER",
+                       help="run student code as this unprivileged user (the grader must run as root)")
     listing = sub.add_parser("list", help="list the exercises")
     listing.add_argument("--format", choices=("text", "json"), default="text")
     submit = sub.add_parser("submit", help="bundle your exercise modules into a zip to hand in")
@@ -136,7 +138,11 @@ def main(argv: list[str] | None = None) -> int:
 
         print(render_list(args.format), end="")
         return EXIT_PASSED
-    sandbox = Sandbox()
+    try:
+        sandbox = Sandbox(getattr(args, "sandbox_user", None))
+    except (PermissionError, LookupError, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         return _grade(args, sandbox)
     finally:

@@ -216,7 +216,7 @@ def grade(sandbox: Sandbox, submission: Submission, ops: list[Op], *, mode: str,
     report = Report(mode, str(submission.path), submission.digest, autograder.__version__, torch.__version__,
                     platform.python_version(), seeds, limits.as_dict(),
                     started_at=datetime.now(UTC).isoformat(timespec="seconds"))
-    root = submission.stage()
+    root = submission.stage(readable=sandbox.user is not None)
     try:
         for n, op in enumerate(ops):
             if progress:

@@ -13,7 +13,7 @@ from typing import Any
 
 import torch
 
-from autograder.sandbox import wire, zygote
+from autograder.sandbox import privileges, wire, zygote
 from autograder.sandbox.limits import Limits
 
 Frame = tuple[dict[str, Any], list[torch.Tensor | None]]
@@ -45,10 +45,14 @@ class Run:
 
 
 class Sandbox:
-    """Owns one zygote. Create it before reading secrets or importing reference solutions."""
+    """Owns one zygote. Create it before reading secrets or importing reference solutions.
 
-    def __init__(self) -> None:
-        self.pid, self.sock = zygote.start()
+    With ``user`` (the grader running as root), student code runs as that unprivileged user.
+    """
+
+    def __init__(self, user: str | None = None) -> None:
+        self.user = user
+        self.pid, self.sock = zygote.start(privileges.account(user) if user else None)
         self._reader = wire.FrameReader(max_bytes=1 << 62)
         self._pending: list[Frame] = []
 

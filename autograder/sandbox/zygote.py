@@ -21,7 +21,7 @@ from typing import Any
 
 import torch
 
-from autograder.sandbox import child, limits, policy, wire
+from autograder.sandbox import child, limits, policy, privileges, wire
 
 
 def _receive_job(sock: socket.socket) -> tuple[list[int], dict[str, Any], list[torch.Tensor | None]] | None:
@@ -37,12 +37,17 @@ def _receive_job(sock: socket.socket) -> tuple[list[int], dict[str, Any], list[t
             return fds, meta, tensors
 
 
-def _run_child(fds: list[int], job: dict[str, Any], tensors: list[torch.Tensor | None]) -> None:
+def _run_child(fds: list[int], job: dict[str, Any], tensors: list[torch.Tensor | None],
+               account: privileges.Account | None) -> None:
     result_fd, output_fd = fds
     status = 70
     try:
         workdir = tempfile.mkdtemp(prefix="abh-child-")
+        if account is not None:
+            os.chown(workdir, account.uid, account.gid)
         limits.lock_down(limits.Limits(**job["limits"]), (result_fd,), output_fd, workdir)
+        if account is not None:
+            privileges.drop(account)
         policy.install()
         child.serve(result_fd, job, tensors)
         status = 0
@@ -52,8 +57,8 @@ def _run_child(fds: list[int], job: dict[str, Any], tensors: list[torch.Tensor |
         os._exit(status)
 
 
-def serve(sock: socket.socket) -> None:
-    """The zygote's loop: runs until the grader closes the socket."""
+def serve(sock: socket.socket, account: privileges.Account | None = None) -> None:
+    """The zygote's loop: runs until the grader closes the socket. Children run as ``account`` if given."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
         job = _receive_job(sock)
@@ -63,7 +68,7 @@ def serve(sock: socket.socket) -> None:
         pid = os.fork()
         if pid == 0:
             sock.close()
-            _run_child(fds, meta, tensors)
+            _run_child(fds, meta, tensors, account)
         for fd in fds:
             os.close(fd)
         sock.sendall(wire.encode({"pid": pid}))
@@ -71,7 +76,7 @@ def serve(sock: socket.socket) -> None:
         sock.sendall(wire.encode({"status": status}))
 
 
-def start() -> tuple[int, socket.socket]:
+def start(account: privileges.Account | None = None) -> tuple[int, socket.socket]:
     """Fork the zygote from the current (clean) process; returns its pid and the grader's socket end."""
     torch.set_num_threads(1)  # a child of a process that ran a parallel op can deadlock in OpenMP
     ours, theirs = socket.socketpair()
@@ -80,7 +85,7 @@ def start() -> tuple[int, socket.socket]:
         ours.close()
         code = 0
         try:
-            serve(theirs)
+            serve(theirs, account)
         except BaseException:
             code = 1
         finally:
