@@ -40,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     submit = sub.add_parser("submit", help="bundle your exercise modules into a zip to hand in")
     submit.add_argument("--dir", default="exercises", help="directory with your exercise modules")
     submit.add_argument("-o", "--output", default="submission.zip", help="the zip to write (default: %(default)s)")
+    bundle = sub.add_parser("gradescope-bundle", help="write the autograder zip to upload to Gradescope")
+    bundle.add_argument("out", metavar="OUT.zip")
+    bundle.add_argument("--sets", nargs="*", metavar="SET", help="grade only these sets (default: every op)")
+    bundle.add_argument("--secret-file", help="the course secret to ship (default: a new one, only in the zip)")
+    bundle.add_argument("--timeout", type=float, default=20.0, help="seconds allowed per op (default: 20)")
     nbgrader = sub.add_parser("nbgrader", help="nbgrader course tools").add_subparsers(dest="action", required=True)
     build = nbgrader.add_parser("build", help="write an nbgrader course directory: config and one notebook per set")
     build.add_argument("course", metavar="COURSE_DIR")
@@ -90,7 +95,23 @@ def _submit(args: argparse.Namespace) -> int:
     return EXIT_PASSED
 
 
-TOOLS = {"nbgrader": _nbgrader, "submit": _submit}
+def _gradescope_bundle(args: argparse.Namespace) -> int:
+    from autograder.gradescope.bundle import bundle
+
+    secret = Path(args.secret_file).read_bytes() if args.secret_file else None
+    try:
+        data = bundle(secret, args.sets, args.timeout)
+    except KeyError as err:
+        print(f"error: unknown set or op: {err.args[0]} (see `python -m autograder list`)", file=sys.stderr)
+        return EXIT_USAGE
+    write_atomically(args.out, data)
+    print(f"wrote {args.out}: upload it as the assignment's autograder (Configure Autograder > Zip file upload).")
+    print("It holds the course secret: keep it among instructor files." + (
+        "" if secret else " (A new secret was made; pass --secret-file to share one with nbgrader or batch.)"))
+    return EXIT_PASSED
+
+
+TOOLS = {"nbgrader": _nbgrader, "submit": _submit, "gradescope-bundle": _gradescope_bundle}
 """Subcommands that run no student code, so they need no sandbox."""
 
 
