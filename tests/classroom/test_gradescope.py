@@ -63,7 +63,7 @@ def simulate(tmp_path: Path, bundle: bytes, files: dict[str, bytes], python: str
         z.extractall(root / "source")
     if corrupt:
         target = root / "source" / "grader" / "autograder" / corrupt
-        target.write_text("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n" + target.read_text())
+        target.write_text(target.read_text() + "\nimport os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n")
     (root / "submission").mkdir()
     (root / "results").mkdir()
     for name, data in files.items():
