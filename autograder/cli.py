@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     bundle.add_argument("--sets", nargs="*", metavar="SET", help="grade only these sets (default: every op)")
     bundle.add_argument("--secret-file", help="the course secret to ship (default: a new one, only in the zip)")
     bundle.add_argument("--timeout", type=float, default=20.0, help="seconds allowed per op (default: 20)")
+    pack = sub.add_parser("student-pack", help="write the starter kit for students (no solutions, no secret)")
+    pack.add_argument("out", metavar="OUT_DIR")
     nbgrader = sub.add_parser("nbgrader", help="nbgrader course tools").add_subparsers(dest="action", required=True)
     build = nbgrader.add_parser("build", help="write an nbgrader course directory: config and one notebook per set")
     build.add_argument("course", metavar="COURSE_DIR")
@@ -111,7 +113,21 @@ def _gradescope_bundle(args: argparse.Namespace) -> int:
     return EXIT_PASSED
 
 
-TOOLS = {"nbgrader": _nbgrader, "submit": _submit, "gradescope-bundle": _gradescope_bundle}
+def _student_pack(args: argparse.Namespace) -> int:
+    from autograder.student_pack import build
+
+    try:
+        files = build(Path(args.out))
+    except FileExistsError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {len(files)} files to {args.out}: exercises/, lessons/, the grader, README.md and "
+          ".github/workflows/classroom.yml. Make it the template repository of your GitHub Classroom assignment.")
+    return EXIT_PASSED
+
+
+TOOLS = {"nbgrader": _nbgrader, "submit": _submit, "gradescope-bundle": _gradescope_bundle,
+         "student-pack": _student_pack}
 """Subcommands that run no student code, so they need no sandbox."""
 
 

@@ -13,54 +13,16 @@ import io
 import json
 import secrets
 import stat
-import tomllib
 import zipfile
-from importlib import metadata
 from pathlib import Path
 
-from packaging.requirements import Requirement
-from packaging.utils import canonicalize_name
-
 import autograder
-from autograder import registry
+from autograder import pins, registry
 
 PACKAGE = Path(autograder.__file__).resolve().parent
 ROOT = PACKAGE.parent
 TEMPLATES = PACKAGE / "templates"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-
-
-def pins(path: Path = ROOT / "requirements.txt") -> dict[str, str]:
-    """Canonical package name -> its pinned line in requirements.txt."""
-    found = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            found[canonicalize_name(Requirement(line).name)] = line
-    return found
-
-
-def runtime_requirements() -> list[str]:
-    """The pinned lines for the grader's dependencies (pyproject) and everything they need, transitively.
-
-    A package requirements.txt leaves out (pip freeze omits setuptools) is pinned to the installed version.
-    """
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    pinned = pins()
-    todo = [canonicalize_name(Requirement(d).name) for d in project["dependencies"]]
-    seen: set[str] = set()
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        for line in metadata.requires(name) or []:
-            req = Requirement(line)
-            if req.marker is None or req.marker.evaluate({"extra": ""}):
-                todo.append(canonicalize_name(req.name))
-    lines = [pinned.get(name) or f"{name}=={metadata.version(name)}  # installed here; not in requirements.txt"
-             for name in sorted(seen)]
-    return lines
 
 
 def _add(z: zipfile.ZipFile, name: str, data: bytes, executable: bool = False) -> None:
@@ -80,7 +42,7 @@ def bundle(secret: bytes | None = None, sets: list[str] | None = None, timeout: 
     with zipfile.ZipFile(buffer, "w") as z:
         _add(z, "setup.sh", (TEMPLATES / "gradescope_setup.sh").read_bytes(), executable=True)
         _add(z, "run_autograder", (TEMPLATES / "gradescope_run_autograder").read_bytes(), executable=True)
-        _add(z, "requirements.txt", ("\n".join(runtime_requirements()) + "\n").encode())
+        _add(z, "requirements.txt", ("\n".join(pins.closure(pins.grader_roots())) + "\n").encode())
         _add(z, "config.json", (json.dumps(config, indent=2) + "\n").encode())
         _add(z, "secret", (secret or secrets.token_urlsafe(32).encode()).strip() + b"\n")
         _add(z, "grader/pyproject.toml", (ROOT / "pyproject.toml").read_bytes())
