@@ -45,6 +45,16 @@ def _parser() -> argparse.ArgumentParser:
     bundle.add_argument("--sets", nargs="*", metavar="SET", help="grade only these sets (default: every op)")
     bundle.add_argument("--secret-file", help="the course secret to ship (default: a new one, only in the zip)")
     bundle.add_argument("--timeout", type=float, default=20.0, help="seconds allowed per op (default: 20)")
+    batch = sub.add_parser("batch", help="grade a whole class: grades.csv and feedback per student")
+    batch.add_argument("submissions", metavar="SUBMISSIONS_DIR",
+                       help="nbgrader course (submitted/<student>/<assignment>/) or one folder or zip per student")
+    batch.add_argument("--secret-file", required=True, help="file with the instructor's secret")
+    batch.add_argument("-o", "--output", required=True, metavar="OUT_DIR", help="where results and feedback go")
+    batch.add_argument("-j", "--jobs", type=int, default=2, help="parallel workers (default: %(default)s)")
+    batch.add_argument("--ops", nargs="*", metavar="SET|OP", help="only these sets or ops (default: all)")
+    batch.add_argument("--timeout", type=float, default=20.0, help="seconds allowed per op (default: 20)")
+    batch.add_argument("--force", action="store_true", help="regrade submissions that are already graded")
+    batch.add_argument("--quiet", action="store_true", help="no progress display")
     pack = sub.add_parser("student-pack", help="write the starter kit for students (no solutions, no secret)")
     pack.add_argument("out", metavar="OUT_DIR")
     nbgrader = sub.add_parser("nbgrader", help="nbgrader course tools").add_subparsers(dest="action", required=True)
@@ -126,7 +136,35 @@ def _student_pack(args: argparse.Namespace) -> int:
     return EXIT_PASSED
 
 
-TOOLS = {"nbgrader": _nbgrader, "submit": _submit, "gradescope-bundle": _gradescope_bundle,
+def _batch(args: argparse.Namespace) -> int:
+    from autograder import registry
+    from autograder.batch import batch
+
+    try:
+        ops = registry.select(args.ops or [])
+    except KeyError as err:
+        print(f"error: unknown set or op: {err.args[0]} (see `python -m autograder list`)", file=sys.stderr)
+        return EXIT_USAGE
+    if not Path(args.submissions).is_dir():
+        print(f"error: {args.submissions}: not a directory", file=sys.stderr)
+        return EXIT_USAGE
+    if not os.access(args.secret_file, os.R_OK) or not Path(args.secret_file).is_file():
+        print(f"error: cannot read the secret file {args.secret_file}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.jobs < 1:
+        print("error: -j needs at least 1 worker", file=sys.stderr)
+        return EXIT_USAGE
+    runner, counts = batch(Path(args.submissions), Path(args.output), ops, str(Path(args.secret_file).resolve()),
+                           args.jobs, args.timeout, args.force, args.quiet)
+    print(f"graded {counts['graded']}, already graded {counts['skipped']}, refused {counts['refused']}, grader "
+          f"errors {len(runner.failed)}; wrote {Path(args.output) / 'grades.csv'}", file=sys.stderr)
+    if runner.failed:
+        print(f"rerun the same command to retry: {', '.join(runner.failed)}", file=sys.stderr)
+        return EXIT_NOT_ALL_PASSED
+    return EXIT_PASSED
+
+
+TOOLS = {"nbgrader": _nbgrader, "batch": _batch, "submit": _submit, "gradescope-bundle": _gradescope_bundle,
          "student-pack": _student_pack}
 """Subcommands that run no student code, so they need no sandbox."""
 

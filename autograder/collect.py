@@ -78,3 +78,24 @@ def gather(path: str | Path) -> Submission:
     for zipped in sorted(root.glob("*.zip")):
         _merge(files, origin, archive.read(zipped, sets)[0], zipped.name)
     return Submission(root, files)
+
+
+def discover(root: str | Path) -> dict[str, list[Path]]:
+    """Each student's submission in a class's directory: student id -> what they handed in, sorted by id.
+
+    Two layouts: nbgrader's (``<root>/submitted/<student>/<assignment>/<notebook>.ipynb``, or the
+    ``submitted`` folder itself) and a flat one (``<root>/<student>/`` folders or ``<root>/<student>.zip``).
+    A student with more than one entry (``alice/`` and ``alice.zip``) keeps all of them, to be refused.
+    """
+    base = Path(root)
+    if (base / "submitted").is_dir():
+        base = base / "submitted"
+    found: dict[str, list[Path]] = {}
+    for entry in sorted(base.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            found.setdefault(entry.name, []).append(entry)
+        elif entry.suffix == ".zip":
+            found.setdefault(entry.stem, []).append(entry)
+    return dict(sorted(found.items()))
