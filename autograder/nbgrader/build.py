@@ -92,22 +92,27 @@ def notebook(name: str, ops: list[Op], solutions: Path = ROOT / "solutions",
     """The nbgrader source notebook of one set."""
     solution = sources.parse(solutions / f"{name}.py")
     exercise = sources.parse(exercises / f"{name}.py")
-    missing = [op.function for op in ops if op.function not in solution.functions]
-    if missing:
-        raise sources.SourceError(f"{solution.path}: no reference solution for {', '.join(missing)}")
+    for module in (solution, exercise):
+        missing = [op.function for op in ops if op.function not in module.functions]
+        if missing:
+            raise sources.SourceError(f"{module.path}: does not define {', '.join(missing)}")
     helpers, siblings = sources.helpers_needed(solution, [op.function for op in ops])
     preamble = list(dict.fromkeys(exercise.preamble + solution.preamble
                                   + [line for m in siblings for line in m.preamble]))
     cells = [_cell("markdown", _intro(name, ops), "intro", locked=True),
              _cell("code", "\n".join(preamble), "setup", locked=True)]
     if helpers:
-        text = ("## Helpers\n\nThe functions below are shared by the exercises of this notebook. "
-                "Write them first (or write your own and change the exercises to use them).")
-        code = "\n\n\n".join(_solution(h.header, h.body) for h in helpers)
+        # A helper shows the docstring of its stub in exercises/ if there is one, else its signature only: a
+        # reference helper's docstring may state the answer.
+        stubs = {**sources.parse(exercises / "helpers.py").functions, **exercise.functions}
+        text = ("## Helpers\n\nThe reference solutions of this notebook use the functions below. Write them "
+                "first, or write your own and change the exercises to use them.")
+        code = "\n\n\n".join(_solution(stubs[h.name].header if h.name in stubs else h.signature, h.body)
+                                for h in helpers)
         cells += [_cell("markdown", text, "helpers_text", locked=True), _cell("code", code, "helpers", solution=True)]
     for op in ops:
-        stub = exercise.functions.get(op.function)
-        header = (stub or solution.functions[op.function]).header
+        # The student sees the exercise's signature and docstring; the solution's docstring may give it away.
+        header = exercise.functions[op.function].header
         cells += [_cell("markdown", _op_text(op), f"{op.name}_text", locked=True),
                   _cell("code", _solution(header, solution.functions[op.function].body), answer_cell_id(op),
                         solution=True),

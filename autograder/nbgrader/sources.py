@@ -22,6 +22,8 @@ class Function:
     name: str
     header: str
     """Decorators, ``def`` line(s) and docstring, exactly as written."""
+    signature: str
+    """The header without its docstring."""
     body: str
     """The statements after the docstring, dedented."""
     names: frozenset[str]
@@ -52,7 +54,9 @@ def _function(node: ast.FunctionDef, lines: list[str], path: Path) -> Function:
         raise SourceError(f"{path}: {node.name}: put the body on its own lines, below the def and docstring")
     body = _segment(lines, header_end + 1, node.end_lineno) if len(node.body) > has_doc else ""
     names = frozenset(n.id for n in ast.walk(node) if isinstance(n, ast.Name))
-    return Function(node.name, _segment(lines, start, header_end), textwrap.dedent(body).strip("\n"), names)
+    signature = _segment(lines, start, first.lineno - 1) if has_doc else _segment(lines, start, header_end)
+    return Function(node.name, _segment(lines, start, header_end), signature, textwrap.dedent(body).strip("\n"),
+                    names)
 
 
 def parse(path: Path) -> Module:

@@ -61,6 +61,8 @@ def test_each_source_notebook_holds_every_op_with_its_solution_and_a_graded_test
         assert f"{op.function}(_grad" in text(test)
         page = text(by_id[f"{op.name}_text"])
         assert op.page.vjp in page and op.summary in page
+        docstring = solution.functions[op.function].header.removeprefix(solution.functions[op.function].signature)
+        assert docstring.strip() not in "\n".join(map(text, nb["cells"])), "the solution docstring would leak"
     assert (tmp_path / SECRET_FILE).stat().st_mode & 0o077 == 0, "the secret is readable by others"
     assert not list((tmp_path / "source").rglob(SECRET_FILE))
 
