@@ -34,12 +34,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import autograder
-from autograder.cli import write_atomically
+from autograder.cli import grader_env, write_atomically
 from autograder.collect import discover, gather
 from autograder.registry import Op
 from autograder.submission import Submission, SubmissionError
 
 GRADER_PATH = str(Path(autograder.__file__).resolve().parents[1])
+"""Where this grader is imported from: the workers' working directory, so they import the same one."""
 MAX_ATTEMPTS = 2
 
 
@@ -55,14 +56,12 @@ class Worker:
     """One ``batch_worker`` process and the job it is working on."""
 
     def __init__(self, number: int, secret_file: str, timeout: float, logs: Path) -> None:
-        env = {k: v for k, v in os.environ.items() if k != "AUTOGRADER_SECRET"}
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (GRADER_PATH, env.get("PYTHONPATH")) if p)
         logs.mkdir(parents=True, exist_ok=True)
         with open(logs / f"worker-{number}.log", "ab") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "autograder.batch_worker", "--secret-file", secret_file,
                  "--timeout", f"{timeout:g}"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
-                cwd=GRADER_PATH, env=env)
+                cwd=GRADER_PATH, env=grader_env())
         self.number = number
         self.job: Job | None = None
         self.started = 0.0

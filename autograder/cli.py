@@ -67,6 +67,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _usage(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _unknown(err: KeyError) -> int:
+    return _usage(f"unknown set or op: {err.args[0]} (see `python -m autograder list`)")
+
+
+def grader_env() -> dict[str, str]:
+    """The environment for a grader subprocess: this very grader first on the import path, no secret."""
+    env = {k: v for k, v in os.environ.items() if k != SECRET_ENV}
+    root = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    return env
+
+
 def _nbgrader(args: argparse.Namespace) -> int:
     from autograder.nbgrader.build import SECRET_FILE, build
     from autograder.nbgrader.sources import SourceError
@@ -75,11 +92,9 @@ def _nbgrader(args: argparse.Namespace) -> int:
         written = build(Path(args.course), args.sets, args.course_id, args.db_url,
                         Path(args.secret_file) if args.secret_file else None)
     except KeyError as err:
-        print(f"error: unknown or empty set: {err.args[0]} (see `python -m autograder list`)", file=sys.stderr)
-        return EXIT_USAGE
+        return _usage(f"unknown or empty set: {err.args[0]} (see `python -m autograder list`)")
     except (SourceError, OSError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return EXIT_USAGE
+        return _usage(str(err))
     for path in written:
         print(f"wrote {path}")
     print(f"next: cd {args.course} && nbgrader generate_assignment <set>   (keep {SECRET_FILE} private)")
@@ -93,11 +108,9 @@ def _submit(args: argparse.Namespace) -> int:
     try:
         files = load(args.dir, list(registry.SETS)).files
     except SubmissionError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return EXIT_USAGE
+        return _usage(str(err))
     if not set(files) - {"helpers.py"}:
-        print(f"error: no exercise modules (<set>.py) in {args.dir}", file=sys.stderr)
-        return EXIT_USAGE
+        return _usage(f"no exercise modules (<set>.py) in {args.dir}")
     data, record = archive.pack(files)
     write_atomically(args.output, data)
     for name, digest in record["files"].items():
@@ -114,8 +127,7 @@ def _gradescope_bundle(args: argparse.Namespace) -> int:
     try:
         data = bundle(secret, args.sets, args.timeout)
     except KeyError as err:
-        print(f"error: unknown set or op: {err.args[0]} (see `python -m autograder list`)", file=sys.stderr)
-        return EXIT_USAGE
+        return _unknown(err)
     write_atomically(args.out, data)
     print(f"wrote {args.out}: upload it as the assignment's autograder (Configure Autograder > Zip file upload).")
     print("It holds the course secret: keep it among instructor files." + (
@@ -129,8 +141,7 @@ def _student_pack(args: argparse.Namespace) -> int:
     try:
         files = build(Path(args.out))
     except FileExistsError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return EXIT_USAGE
+        return _usage(str(err))
     print(f"wrote {len(files)} files to {args.out}: exercises/, lessons/, the grader, README.md and "
           ".github/workflows/classroom.yml. Make it the template repository of your GitHub Classroom assignment.")
     return EXIT_PASSED
@@ -143,17 +154,13 @@ def _batch(args: argparse.Namespace) -> int:
     try:
         ops = registry.select(args.ops or [])
     except KeyError as err:
-        print(f"error: unknown set or op: {err.args[0]} (see `python -m autograder list`)", file=sys.stderr)
-        return EXIT_USAGE
+        return _unknown(err)
     if not Path(args.submissions).is_dir():
-        print(f"error: {args.submissions}: not a directory", file=sys.stderr)
-        return EXIT_USAGE
+        return _usage(f"{args.submissions}: not a directory")
     if not os.access(args.secret_file, os.R_OK) or not Path(args.secret_file).is_file():
-        print(f"error: cannot read the secret file {args.secret_file}", file=sys.stderr)
-        return EXIT_USAGE
+        return _usage(f"cannot read the secret file {args.secret_file}")
     if args.jobs < 1:
-        print("error: -j needs at least 1 worker", file=sys.stderr)
-        return EXIT_USAGE
+        return _usage("-j needs at least 1 worker")
     runner, counts = batch(Path(args.submissions), Path(args.output), ops, str(Path(args.secret_file).resolve()),
                            args.jobs, args.timeout, args.force, args.quiet)
     print(f"graded {counts['graded']}, already graded {counts['skipped']}, refused {counts['refused']}, grader "
@@ -216,8 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         sandbox = Sandbox(getattr(args, "sandbox_user", None))
     except (PermissionError, LookupError, ValueError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return EXIT_USAGE
+        return _usage(str(err))
     try:
         return _grade(args, sandbox)
     finally:

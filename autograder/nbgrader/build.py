@@ -14,7 +14,6 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-import autograder
 from autograder import registry
 from autograder.grading import SITE
 from autograder.nbgrader import selfcheck, sources
@@ -171,7 +170,7 @@ def config(course_id: str, db_url: str | None) -> str:
                '# c.CourseDirectory.db_url = "postgresql+psycopg2://user:password@host/course"  '
                "(default: sqlite gradebook.db here)")
     return CONFIG.format(secret=SECRET_FILE, reports=REPORT_DIR, course_id=course_id, db_line=db_line,
-                         grader_path=str(Path(autograder.__file__).resolve().parents[1]))
+                         grader_path=str(ROOT))
 
 
 def _write(path: Path, text: str, mode: int = 0o644) -> None:

@@ -12,7 +12,6 @@ tracebacks, forged outputs) is overwritten. The explanations withhold the inputs
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -24,13 +23,12 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Float, Unicode
 
 from autograder import notebook_code, registry, results_io
-from autograder.cli import write_atomically
+from autograder.cli import grader_env, write_atomically
 from autograder.nbgrader.build import grade_cell_id
 from autograder.registry import Op
 from autograder.report.text import explain
 from autograder.results import OpResult, Status
 
-GRADER_PATH = str(Path(__file__).resolve().parents[2])
 NOTE = "The autograder grades the code cells of this notebook as one module, {file}."
 
 
@@ -71,8 +69,6 @@ class GradeOutOfKernel(NbGraderPreprocessor):
     def _grade(self, module: str, ops: list[Op]) -> dict[str, Any]:
         if not self.secret_file or not Path(self.secret_file).is_file():
             raise GradingFailed(f"no course secret at {self.secret_file!r} (c.GradeOutOfKernel.secret_file)")
-        env = {k: v for k, v in os.environ.items() if k != "AUTOGRADER_SECRET"}
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (GRADER_PATH, env.get("PYTHONPATH")) if p)
         with tempfile.TemporaryDirectory(prefix="abh-nbgrader-") as tmp:
             submission = Path(tmp, "submission")
             submission.mkdir()
@@ -84,7 +80,8 @@ class GradeOutOfKernel(NbGraderPreprocessor):
                        "--timeout", f"{self.timeout:g}"]
             budget = len(ops) * (self.timeout + 5) + 120
             try:
-                done = subprocess.run(command, env=env, cwd=tmp, capture_output=True, text=True, timeout=budget)
+                done = subprocess.run(command, env=grader_env(), cwd=tmp, capture_output=True, text=True,
+                                      timeout=budget)
             except subprocess.TimeoutExpired:
                 raise GradingFailed(f"the grader did not finish within {budget:g} s") from None
             if done.returncode not in (0, 1) or not out.is_file():
