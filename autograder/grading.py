@@ -244,7 +244,7 @@ def grade(sandbox: Sandbox, submission: Submission, ops: list[Op], *, mode: str,
     report = Report(mode, str(submission.path), submission.digest, autograder.__version__, torch.__version__,
                     platform.python_version(), seeds, limits.as_dict(),
                     started_at=datetime.now(UTC).isoformat(timespec="seconds"))
-    root = submission.stage()
+    root = submission.stage(readable=sandbox.user is not None)
     slow_imports: dict[str, str] = {}  # set -> message: a module too slow to import is not imported again
     # The expected answers are computed on a second thread while the child runs the student's code: the
     # grader's torch work and the child's overlap on two cores (torch releases the GIL).

@@ -35,11 +35,18 @@ class Submission:
     def has(self, module: str) -> bool:
         return f"{module}.py" in self.files
 
-    def stage(self) -> Path:
-        """Copy the counted files into a fresh private directory (the child imports from there)."""
+    def stage(self, readable: bool = False) -> Path:
+        """Copy the counted files into a fresh private directory (the child imports from there).
+
+        ``readable``: also readable by other users, for a child that runs as another user.
+        """
         root = Path(tempfile.mkdtemp(prefix="abh-submission-"))
         for name, content in self.files.items():
             (root / name).write_bytes(content)
+            if readable:
+                (root / name).chmod(0o644)
+        if readable:
+            root.chmod(0o755)
         return root
 
 

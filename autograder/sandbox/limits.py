@@ -25,7 +25,7 @@ import signal
 import sys
 from dataclasses import asdict, dataclass
 
-from autograder.sandbox import confine, landlock
+from autograder.sandbox import confine, landlock, privileges
 
 GiB, MiB = 1 << 30, 1 << 20
 SYSTEM_LIBRARIES = ("/lib", "/lib64", "/usr/lib", "/usr/lib64", "/usr/local/lib", "/etc/ld.so.cache")
@@ -84,7 +84,7 @@ def _close_inherited(keep_fds: tuple[int, ...]) -> None:
 
 
 def lock_down(limits: Limits, keep_fds: tuple[int, ...], output_fd: int, workdir: str,
-              readable: tuple[str, ...] = ()) -> list[str]:
+              readable: tuple[str, ...] = (), account: privileges.Account | None = None) -> list[str]:
     """Restrict the current (child) process; returns the names of the isolation layers now active.
 
     ``readable`` are extra directories the child may read (the staged submission). Call before importing
@@ -115,5 +115,9 @@ def lock_down(limits: Limits, keep_fds: tuple[int, ...], output_fd: int, workdir
     sys.stdout = os.fdopen(1, "w", buffering=1, closefd=False)
     sys.stderr = os.fdopen(2, "w", buffering=1, closefd=False)
     layers += landlock.restrict(read=[*installed, *SYSTEM_LIBRARIES, *DEVICES, *readable], write=[workdir])
+    if account is not None:  # a root grader (Gradescope) runs student code as an unprivileged user
+        os.chown(workdir, account.uid, account.gid)
+        privileges.drop(account)
+        layers.append(f"user:{account.name}")
     layers += filter(None, [confine.drop_capabilities()])
     return layers

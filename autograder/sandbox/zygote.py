@@ -31,7 +31,7 @@ from typing import Any
 
 import torch
 
-from autograder.sandbox import child, confine, limits, policy, wire
+from autograder.sandbox import child, confine, limits, policy, privileges, wire
 
 _EXIT = os._exit  # taken now: a child's student code may replace os._exit
 
@@ -49,11 +49,13 @@ def _receive_job(sock: socket.socket) -> tuple[list[int], dict[str, Any], list[t
             return fds, meta, tensors
 
 
-def _run_child(fds: list[int], job: dict[str, Any], tensors: list[torch.Tensor | None], workdir: str) -> None:
+def _run_child(fds: list[int], job: dict[str, Any], tensors: list[torch.Tensor | None], workdir: str,
+               account: privileges.Account | None) -> None:
     result_fd, output_fd = fds
     status = 70
     try:
-        layers = limits.lock_down(limits.Limits(**job["limits"]), (result_fd,), output_fd, workdir, (job["dir"],))
+        layers = limits.lock_down(limits.Limits(**job["limits"]), (result_fd,), output_fd, workdir, (job["dir"],),
+                                  account)
         policy.install()
         child.serve(result_fd, job, tensors, layers)
         status = 0
@@ -107,8 +109,8 @@ def _clean_up_after(pid: int) -> tuple[int, int]:
     return status, killed
 
 
-def serve(sock: socket.socket) -> None:
-    """The zygote's loop: runs until the grader closes the socket."""
+def serve(sock: socket.socket, account: privileges.Account | None = None) -> None:
+    """The zygote's loop: runs until the grader closes the socket. Children run as ``account`` if given."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
         job = _receive_job(sock)
@@ -119,7 +121,7 @@ def serve(sock: socket.socket) -> None:
         pid = os.fork()
         if pid == 0:
             sock.close()
-            _run_child(fds, meta, tensors, workdir)
+            _run_child(fds, meta, tensors, workdir, account)
         for fd in fds:
             os.close(fd)
         sock.sendall(wire.encode({"pid": pid}))
@@ -182,7 +184,7 @@ def _become_zygote(sock: socket.socket, grader: int) -> None:
     torch.ones(2, dtype=torch.float64).mul(2)
 
 
-def start() -> tuple[int, socket.socket]:
+def start(account: privileges.Account | None = None) -> tuple[int, socket.socket]:
     """Fork the zygote from the current (clean) process; returns its pid and the grader's socket end."""
     torch.set_num_threads(1)  # a child of a process that ran a parallel op can deadlock in OpenMP
     ours, theirs = socket.socketpair()
@@ -193,7 +195,7 @@ def start() -> tuple[int, socket.socket]:
         code = 0
         try:
             _become_zygote(theirs, grader)
-            serve(theirs)
+            serve(theirs, account)
         except BaseException:
             code = 1
         finally:

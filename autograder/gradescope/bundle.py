@@ -1,0 +1,53 @@
+"""``python -m autograder gradescope-bundle OUT.zip``: the autograder zip to upload to Gradescope.
+
+At the zip's root: ``setup.sh`` and ``run_autograder`` (from ``autograder/templates``), ``requirements.txt``
+(the pins of ``requirements.txt`` for the grader's own dependencies and theirs), ``grader/`` (this package
+and ``pyproject.toml``), ``config.json`` (which sets to grade, time limits) and ``secret``, the course
+secret that seeds the hidden cases. The bundle is for instructors only: it holds that secret, and no
+reference solutions (the grader does not need them).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import secrets
+import stat
+import zipfile
+from pathlib import Path
+
+import autograder
+from autograder import pins, registry
+
+PACKAGE = Path(autograder.__file__).resolve().parent
+ROOT = PACKAGE.parent
+TEMPLATES = PACKAGE / "templates"
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def _add(z: zipfile.ZipFile, name: str, data: bytes, executable: bool = False) -> None:
+    info = zipfile.ZipInfo(name, ZIP_DATE)
+    info.external_attr = (stat.S_IFREG | (0o755 if executable else 0o644)) << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
+    z.writestr(info, data)
+
+
+def bundle(secret: bytes | None = None, sets: list[str] | None = None, timeout: float = 20.0) -> bytes:
+    """The zip's bytes. ``sets``: grade only these (default: every op). A new secret if none is given."""
+    if sets:
+        registry.select(sets)  # raises KeyError for an unknown set
+    ops = registry.select(sets or [])
+    config = {"sets": sets or [], "timeout": timeout, "budget": len(ops) * (timeout + 5) + 180}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        _add(z, "setup.sh", (TEMPLATES / "gradescope_setup.sh").read_bytes(), executable=True)
+        _add(z, "run_autograder", (TEMPLATES / "gradescope_run_autograder").read_bytes(), executable=True)
+        _add(z, "requirements.txt", ("\n".join(pins.closure(pins.grader_roots())) + "\n").encode())
+        _add(z, "config.json", (json.dumps(config, indent=2) + "\n").encode())
+        _add(z, "secret", (secret or secrets.token_urlsafe(32).encode()).strip() + b"\n")
+        _add(z, "grader/pyproject.toml", (ROOT / "pyproject.toml").read_bytes())
+        for path in sorted(PACKAGE.rglob("*.py")):
+            if "__pycache__" not in path.parts:
+                _add(z, f"grader/{path.relative_to(ROOT).as_posix()}", path.read_bytes())
+        _add(z, "grader/README.md", b"The Autograd by Hand grader (installed by setup.sh).\n")
+    return buffer.getvalue()
