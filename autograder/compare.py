@@ -18,6 +18,8 @@ class Verdict:
     message: str = ""
     input_index: int | None = None
     details: list[str] = field(default_factory=list)
+    withheld: str = ""
+    """The message without values, for hidden cases (whose inputs and answers are not shown)."""
 
     @property
     def ok(self) -> bool:
@@ -89,4 +91,5 @@ def values(op: Op, i: int, actual: Tensor, expected: Tensor) -> Verdict:
         f"(expected {expected[where].item():.6g}, got {actual[where].item():.6g})",
         i,
         [f"tolerance: rtol={rtol:g}, atol={atol:g} for {str(expected.dtype).removeprefix('torch.')}"],
+        f"{what} is wrong (largest error {err:.3g})",
     )

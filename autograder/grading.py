@@ -164,7 +164,7 @@ def _failure(op: Op, case: Case, grad: Tensor | None, hidden: bool, verdict: com
     found = [] if i is None or grad is None else diagnose.diagnose(
         op, case, grad, expected, actual, i, lambda g: reference.vjp(op, case, g))
     if hidden:
-        return Failure("hidden case", verdict.message, True, found)
+        return Failure("hidden case", verdict.withheld or verdict.message, True, found)
     details = [f"case: {case.label}", *(f"{n} = {_tensor_text(t)}" for n, t in zip(op.args, case.inputs,
                                                                                     strict=True)),
                *([f"grad = {_tensor_text(grad)}"] if grad is not None else [])]
@@ -226,7 +226,8 @@ def judge(op: Op, p: Plan, run: Run, limits: Limits, answers: list[list[Tensor |
         if verdict is not None:
             failure = _failure(op, case, grad, hidden, verdict, expected, actual)
             where = "a hidden case" if hidden else f"case \u00ab{case.label}\u00bb"
-            return _result(op, verdict.status, f"{verdict.message} ({where})", run,
+            message = verdict.withheld or verdict.message if hidden else verdict.message
+            return _result(op, verdict.status, f"{message} ({where})", run,
                            cases_run=index + 1, cases_passed=passed, failure=failure)
         passed += 1
     return _result(op, Status.PASSED, f"all {passed} cases pass", run, cases_run=passed, cases_passed=passed)

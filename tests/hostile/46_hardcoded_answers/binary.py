@@ -1,7 +1,8 @@
 """#46 Hard-codes the answers to the visible cases (recorded from `check`), zeros otherwise.
 
 The table was made from the visible cases of the pinned registry (seed 20261122) and the reference
-gradients. Expected: passes `check` (visible cases only) and fails the official grade on a hidden case.
+gradients. Expected: fails already in `check`, on the linearity case (the same inputs with another grad),
+and on every hidden case of the official grade.
 """
 
 import hashlib
