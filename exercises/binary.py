@@ -14,7 +14,7 @@ Tensor = torch.Tensor
 
 def mul_backward(grad: Tensor, x: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
     """out = x * y (broadcasting). Return (grad_x, grad_y)."""
-    raise NotImplementedError("mul_backward: return (grad * y, grad * x), each summed back to its input's shape")
+    raise NotImplementedError("mul_backward: return the gradients for x and y, each summed back to its input's shape")
 
 
 def add_backward(grad: Tensor, x: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:

@@ -14,7 +14,7 @@ Tensor = torch.Tensor
 
 def neg_backward(grad: Tensor, x: Tensor) -> tuple[Tensor]:
     """out = -x. Return (grad_x,)."""
-    raise NotImplementedError("neg_backward: return (-grad,), the incoming gradient times the slope -1")
+    raise NotImplementedError("neg_backward: return the gradient for x; the slope of -x is -1 everywhere")
 
 
 def exp_backward(grad: Tensor, x: Tensor) -> tuple[Tensor]:
