@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+from collections.abc import Collection
 
 FORBIDDEN_ATTRIBUTES = {"backward", "vjp", "jvp", "jacrev", "jacfwd", "jacobian", "hessian", "vhp", "hvp",
                         "grad_and_value", "linearize"}
@@ -20,8 +21,21 @@ def _chain(node: ast.AST) -> str:
     return ".".join(reversed(parts))
 
 
-def violations(source: bytes, function: str) -> list[str]:
-    """Autograd entry points used inside ``function`` (or imported by name into the module)."""
+def _refused(parts: list[str], forbidden: Collection[str] | None) -> bool:
+    """Whether an attribute chain spells a refused entry point: any autograd one, or one of ``forbidden``."""
+    if forbidden is None:
+        return parts[-1] in FORBIDDEN_ATTRIBUTES or bool(set(itertools.pairwise(parts)) & FORBIDDEN_PAIRS)
+    for name in forbidden:
+        *owner, leaf = name.split(".")
+        # a distinctive leaf (jacobian, hessian...) counts on any object; `grad` only as `autograd.grad`
+        if parts[-1] == leaf and (leaf in FORBIDDEN_ATTRIBUTES or (len(parts) > 1 and owner[-1:] == parts[-2:-1])):
+            return True
+    return False
+
+
+def violations(source: bytes, function: str, forbidden: Collection[str] | None = None) -> list[str]:
+    """Autograd entry points used inside ``function`` (a function or a class), or imported by name into the
+    module: any of them, or only the dotted names in ``forbidden`` when that is given."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -30,15 +44,15 @@ def violations(source: bytes, function: str) -> list[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module and (
                 node.module.startswith("torch.func") or node.module.startswith("torch.autograd")):
-            imported |= {alias.asname or alias.name for alias in node.names}
+            imported |= {alias.asname or alias.name for alias in node.names
+                         if forbidden is None or f"{node.module}.{alias.name}" in forbidden}
     found: set[str] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef) and node.name == function:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef) and node.name == function:
             for inner in ast.walk(node):
                 if isinstance(inner, ast.Attribute):
                     chain = _chain(inner)
-                    parts = chain.split(".")
-                    if inner.attr in FORBIDDEN_ATTRIBUTES or set(itertools.pairwise(parts)) & FORBIDDEN_PAIRS:
+                    if _refused(chain.split(".") if chain else [inner.attr], forbidden):
                         found.add(chain or inner.attr)
                 elif isinstance(inner, ast.Name) and inner.id in imported and isinstance(inner.ctx, ast.Load):
                     found.add(inner.id)
