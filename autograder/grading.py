@@ -134,8 +134,9 @@ def _error_result(op: Op, meta: dict[str, object], run: Run, case: Case, hidden:
 
 
 def _policy_message(op: Op, used: list[str]) -> str:
-    what = "autograd" if not op.autograd_allowed else "this"
-    return f"policy: this exercise may not call {what} ({', '.join(used)}); {op.policy_hint}"
+    if not op.autograd_allowed:
+        return f"policy: this exercise may not call autograd ({', '.join(used)}); {op.policy_hint}"
+    return f"policy: this exercise may not call {', '.join(used)}; {op.policy_hint}"
 
 
 def _tensor_text(t: Tensor) -> str:

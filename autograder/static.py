@@ -40,11 +40,11 @@ def violations(source: bytes, function: str, forbidden: Collection[str] | None =
         tree = ast.parse(source)
     except SyntaxError:
         return []  # the sandbox reports the syntax error itself, with its line
-    imported = set()
+    imported: dict[str, str] = {}  # local name -> what it is
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module and (
                 node.module.startswith("torch.func") or node.module.startswith("torch.autograd")):
-            imported |= {alias.asname or alias.name for alias in node.names
+            imported |= {alias.asname or alias.name: f"{node.module}.{alias.name}" for alias in node.names
                          if forbidden is None or f"{node.module}.{alias.name}" in forbidden}
     found: set[str] = set()
     for node in ast.walk(tree):
@@ -55,5 +55,6 @@ def violations(source: bytes, function: str, forbidden: Collection[str] | None =
                     if _refused(chain.split(".") if chain else [inner.attr], forbidden):
                         found.add(chain or inner.attr)
                 elif isinstance(inner, ast.Name) and inner.id in imported and isinstance(inner.ctx, ast.Load):
-                    found.add(inner.id)
+                    full = imported[inner.id]
+                    found.add(inner.id if full.endswith(f".{inner.id}") else f"{inner.id} ({full})")
     return sorted(found)

@@ -6,7 +6,7 @@ its reference solutions in ``solutions/<set>.py``.
 
 from __future__ import annotations
 
-from autograder.registry import binary, elementwise, kinks, linalg, nn, reductions, shapes
+from autograder.registry import binary, elementwise, kinks, linalg, nn, reductions, semantics, shapes
 from autograder.registry.cases import Case
 from autograder.registry.op import Convention, Op, Page
 
@@ -18,6 +18,7 @@ SETS: dict[str, list[Op]] = {
     "shapes": shapes.OPS,
     "linalg": linalg.OPS,
     "nn": nn.OPS,
+    "semantics": semantics.OPS,
 }
 """Exercise sets in teaching order."""
 
