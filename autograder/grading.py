@@ -165,8 +165,12 @@ def _repro(op: Op, case: Case, grad: Tensor | None) -> str:
 def _failure(op: Op, case: Case, grad: Tensor | None, hidden: bool, verdict: compare.Verdict,
              expected: list[Tensor | None], actual: list[Tensor | None]) -> Failure:
     i = verdict.input_index
-    found = [] if i is None or grad is None else diagnose.diagnose(
-        op, case, grad, expected, actual, i, lambda g: reference.vjp(op, case, g))
+    if i is None:
+        found = []
+    elif grad is None:
+        found = [why] if (why := op.why.get((*op.outputs, *op.measured)[i])) else []
+    else:
+        found = diagnose.diagnose(op, case, grad, expected, actual, i, lambda g: reference.vjp(op, case, g))
     if hidden:
         return Failure("hidden case", verdict.message, True, found)
     named = [f"{f} = {case.params[f]} (from autograder.library)" for f in op.functions]

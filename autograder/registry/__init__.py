@@ -6,7 +6,7 @@ its reference solutions in ``solutions/<set>.py``.
 
 from __future__ import annotations
 
-from autograder.registry import binary, elementwise, kinks, linalg, nn, reductions, semantics, shapes
+from autograder.registry import binary, elementwise, higher_order, kinks, linalg, nn, reductions, semantics, shapes
 from autograder.registry.cases import Case
 from autograder.registry.op import Convention, Op, Page
 
@@ -19,6 +19,7 @@ SETS: dict[str, list[Op]] = {
     "linalg": linalg.OPS,
     "nn": nn.OPS,
     "semantics": semantics.OPS,
+    "higher_order": higher_order.OPS,
 }
 """Exercise sets in teaching order."""
 

@@ -100,6 +100,9 @@ class Op:
     """Tensors a driver uses besides the student's inputs (the cotangents of a probe), named for messages."""
     measured: tuple[str, ...] = ()
     """What a driver measures besides the student's results (``"forward mode used"``), compared like results."""
+    why: dict[str, str] = field(default_factory=dict)
+    """For exercises that are not VJPs: what it usually means when this result (named as in ``outputs`` or
+    ``measured``) is the first one that is wrong; reported as the diagnosis."""
     rtol: dict[torch.dtype, float] = field(
         default_factory=lambda: {torch.float64: 1e-7, torch.float32: 1e-4}
     )
