@@ -3,7 +3,7 @@
 A case names a function (``"f": "tanh_layer"``); the grader computes the expected result with the function
 of that name, and the sandboxed child, which imported this module before it forked, passes the same function
 to the student. Every function here is made of differentiable torch ops, twice differentiable, with forward-mode
-rules, for float64 and float32 inputs; fixed weights are drawn from a seed, so they are the same everywhere.
+rules, for float64 and float32 inputs; fixed weights come from a formula, so they are the same everywhere.
 """
 
 from __future__ import annotations
@@ -18,10 +18,12 @@ Tensor = torch.Tensor
 
 
 def _weights(rows: int, cols: int, salt: str, like: Tensor) -> Tensor:
-    """A fixed ``rows x cols`` matrix, the same for the same arguments in every process."""
-    gen = torch.Generator().manual_seed(zlib.crc32(f"{salt}:{rows}x{cols}".encode()))
-    w = torch.randn(rows, cols, generator=gen, dtype=torch.float64) / max(cols, 1) ** 0.5
-    return w.to(like.dtype)
+    """A fixed, irregular ``rows x cols`` matrix, the same for the same arguments everywhere. A formula, not a
+    random draw: ``torch.func.vmap`` (inside jacrev and jacfwd) refuses random operations."""
+    phase = zlib.crc32(salt.encode()) % 1000
+    k = torch.arange(rows * cols, dtype=torch.float64)
+    w = torch.sin(k * 1.618034 + k * k * 0.0137 + phase) * 1.7 / max(cols, 1) ** 0.5
+    return w.reshape(rows, cols).to(like.dtype)
 
 
 # Functions of one tensor (for Jacobians): any input shape unless said otherwise.

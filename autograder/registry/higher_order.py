@@ -170,7 +170,7 @@ HESSIAN = Op(
             "Returning the flattened $(n, n)$ matrix for a matrix `x` instead of shape `x.shape + x.shape`.",
         ),
         testing=(
-            "The same functions and inputs as [`hvp`](../hvp/), without `v`; your `H` is compared with "
+            "The same functions and inputs as [`hvp`](hvp.md), without `v`; your `H` is compared with "
             "`torch.autograd.functional.hessian(f, x)`: shape and dtype, then values. The Hessian and Jacobian "
             "helpers are refused while your function runs."
         ),

@@ -173,7 +173,7 @@ JACOBIAN_COLUMNS = Op(
             "forward mode is the point.",
         ),
         testing=(
-            "The same cases and the same check as [`jacobian_rows`](../jacobian_rows/): your `J` against "
+            "The same cases and the same check as [`jacobian_rows`](jacobian_rows.md): your `J` against "
             "`torch.autograd.functional.jacobian(f, x)`, exact shape and dtype, then values. Reverse-mode calls "
             "and the Jacobian helpers are refused while your function runs."
         ),
