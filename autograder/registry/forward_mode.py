@@ -67,6 +67,7 @@ def jvp_op(name: str, forward: Callable[..., Tensor], args: Sequence[str], cases
         expected=_jvp_of(forward),
         outputs=("out_dot",),
         function_name=f"{name}_jvp",
+        policy_hint="write the JVP rule by hand, with tensor operations",
         summary=summary,
         page=Page(sections=(*sections, ("What to return", (
             "`(out_dot,)`: one tensor with the shape and dtype of the op's output, the tangent of the output. A "

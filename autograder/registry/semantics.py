@@ -213,7 +213,8 @@ ACCUMULATION_SPECS = (
 def _accumulation_cases(gen: torch.Generator) -> list[Case]:
     cases = []
     for model, n, d, k, micro, steps, lr in ACCUMULATION_SPECS:
-        label = (f"model = {model}, {n} samples in micro-batches of {micro} ({n // micro} per step), "
+        label = (f"model = {model}, {n} sample{'s' if n > 1 else ''} in micro-batches of {micro} "
+                 f"({n // micro} per step), "
                  f"{steps} step{'s' if steps > 1 else ''}, lr = {lr}{', ' + str(k) + ' outputs' if k else ''}")
         cases.append(Case(label, _batch(gen, n, d, k), {"model": model, "micro": micro, "lr": lr, "steps": steps}))
     return cases + with_dtype([cases[2]], torch.float32)
