@@ -21,6 +21,9 @@ from contextlib import redirect_stdout
 from typing import Any
 
 import torch
+import torch.autograd.forward_ad  # imported before the fork: the locked-down child finds them loaded
+import torch.autograd.functional
+import torch.func
 
 from autograder import library
 from autograder.sandbox import policy
