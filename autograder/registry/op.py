@@ -54,9 +54,11 @@ class Convention:
 
 @dataclass(frozen=True)
 class Op:
-    """One op exercise: the student writes ``<name>_backward(grad, *inputs, **params)``.
+    """One exercise. Usually an op's VJP: the student writes ``<name>_backward(grad, *inputs, **params)``, the
+    forward is the torch op itself and the reference gradient is torch autograd's, in float64.
 
-    The forward is the torch op itself; the reference gradient is torch autograd's, in float64.
+    Other kinds (``driver`` other than ``vjp``) call ``function(*functions, *inputs, **params)`` or probe a class,
+    and compare with ``expected(case)``: see :mod:`autograder.drivers`.
     """
 
     name: str
