@@ -251,6 +251,8 @@ ACCUMULATE_STEPS = Op(
     driver="call",
     expected=_expected_accumulation,
     outputs=("w", "grad"),
+    why={"grad": "the weights are right, so the gradient you return is not the one you used: return a copy "
+                 "(w.grad.clone()) taken before clearing w.grad; .zero_() empties the tensor you kept."},
     function_name="accumulate_steps",
     autograd_allowed=True,
     summary="Train with gradient accumulation: several backward calls per step, one update, then zero the "
@@ -358,6 +360,11 @@ PER_SAMPLE_GRADS = Op(
     driver="call",
     expected=_expected_per_sample,
     outputs=("grad_xs", "grad_w", "grad_w_per_sample"),
+    why={"grad_xs": "row i of grad_xs is the gradient of sample i's loss alone: input gradients are not summed "
+                    "over samples, and the loss is a sum, not a mean.",
+         "grad_w_per_sample": "grad_xs and grad_w are right: each per-sample gradient needs its own backward "
+                              "(or torch.func.vmap of torch.func.grad), with nothing left in w.grad from the "
+                              "previous one."},
     function_name="per_sample_grads",
     autograd_allowed=True,
     summary="For a loss summed over samples: the input gradients (one row per sample), the weight gradient "
