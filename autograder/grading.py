@@ -86,7 +86,8 @@ def _job(op: Op, p: Plan) -> tuple[dict[str, object], list[Tensor]]:
         calls.append({"n_tensors": len(sent), "params": case.params})
         tensors += sent
     return {"module": op.set, "function": op.function, "driver": op.driver, "calls": calls,
-            "autograd_allowed": op.autograd_allowed}, tensors
+            "autograd_allowed": op.autograd_allowed, "forbidden": list(op.forbidden),
+            "functions": list(op.functions)}, tensors
 
 
 def _result(op: Op, status: Status, summary: str, run: Run | None = None, **kw: object) -> OpResult:
@@ -128,15 +129,19 @@ def _error_result(op: Op, meta: dict[str, object], run: Run, case: Case, hidden:
     if kind == "not_implemented":
         return _result(op, Status.NOT_IMPLEMENTED, "not implemented yet", run, cases_run=n)
     if meta.get("policy"):
-        used = ", ".join(meta["policy"])
-        return _result(op, Status.POLICY, f"policy: this exercise may not call autograd ({used}); derive the "
-                       "gradient by hand", run, cases_run=n)
+        return _result(op, Status.POLICY, _policy_message(op, meta["policy"]), run, cases_run=n)
     if etype == "MemoryError" or "can't allocate memory" in text or "not enough memory" in text:
         return _result(op, Status.OOM, f"ran out of memory (limit {limits.memory_bytes >> 20} MiB) on {where}", run,
                        cases_run=n)
     failure = Failure(case.label if not hidden else "hidden case", f"raised {etype}", hidden, [], [text])
     return _result(op, Status.ERROR, f"raised {etype} on {where}: {meta.get('message')}", run,
                    cases_run=n, failure=failure)
+
+
+def _policy_message(op: Op, used: list[str]) -> str:
+    if not op.autograd_allowed:
+        return f"policy: this exercise may not call autograd ({', '.join(used)}); {op.policy_hint}"
+    return f"policy: this exercise may not call {', '.join(used)}; {op.policy_hint}"
 
 
 def _tensor_text(t: Tensor) -> str:
@@ -147,26 +152,35 @@ def _tensor_text(t: Tensor) -> str:
 
 def _repro(op: Op, case: Case, grad: Tensor | None) -> str:
     sent = [*case.inputs, *([grad] if grad is not None else [])]
-    if any(t.numel() > 24 for t in sent):
+    if any(t.numel() > 24 for t in sent) or op.driver == "function":
         return ""
-    lines = ["import torch", f"from exercises.{op.set} import {op.function}", ""]
+    lines = ["import torch", f"from exercises.{op.set} import {op.function}"]
+    if op.functions:
+        lines.append("from autograder.library import " + ", ".join(case.params[f] for f in op.functions))
+    lines.append("")
     lines += [f"{name} = {_tensor_text(t)}" for name, t in zip(op.args, case.inputs, strict=True)]
     if grad is not None:
         lines.append(f"grad = {_tensor_text(grad)}")
-    params = "".join(f", {k}={v!r}" for k, v in case.params.items())
-    lines.append(f"print({op.function}({', '.join(op.parameters[:len(op.parameters) - len(op.params)])}{params}))")
+    leading = [*(["grad"] if grad is not None else []), *(case.params[f] for f in op.functions), *op.args]
+    params = "".join(f", {k}={v!r}" for k, v in case.params.items() if k not in op.functions)
+    lines.append(f"print({op.function}({', '.join(leading)}{params}))")
     return "\n".join(lines)
 
 
 def _failure(op: Op, case: Case, grad: Tensor | None, hidden: bool, verdict: compare.Verdict,
              expected: list[Tensor | None], actual: list[Tensor | None]) -> Failure:
     i = verdict.input_index
-    found = [] if i is None or grad is None else diagnose.diagnose(
-        op, case, grad, expected, actual, i, lambda g: reference.vjp(op, case, g))
+    if i is None:
+        found = []
+    elif grad is None:
+        found = [why] if (why := op.why.get((*op.outputs, *op.measured)[i])) else []
+    else:
+        found = diagnose.diagnose(op, case, grad, expected, actual, i, lambda g: reference.vjp(op, case, g))
     if hidden:
         return Failure("hidden case", verdict.withheld or verdict.message, True, found)
-    details = [f"case: {case.label}", *(f"{n} = {_tensor_text(t)}" for n, t in zip(op.args, case.inputs,
-                                                                                    strict=True)),
+    named = [f"{f} = {case.params[f]} (from autograder.library)" for f in op.functions]
+    details = [f"case: {case.label}", *named,
+               *(f"{n} = {_tensor_text(t)}" for n, t in zip((*op.args, *op.extra_inputs), case.inputs, strict=True)),
                *([f"grad = {_tensor_text(grad)}"] if grad is not None else [])]
     if i is not None and expected[i] is not None and actual[i] is not None:
         what = op.results[i].removeprefix("the ")
@@ -211,9 +225,10 @@ def judge(op: Op, p: Plan, run: Run, limits: Limits, answers: list[list[Tensor |
             return _error_result(op, meta, run, case, hidden, index + 1, limits)
         verdict = compare.structure(op, meta["kinds"])
         expected = answers[index]
-        actual = list(returned) + [None] * (len(op.results) - len(returned))
+        mine = list(returned[:len(returned) - meta.get("measured", 0)])
+        actual = mine + [None] * (op.returned - len(mine)) + list(returned[len(mine):])
         if verdict is None and any(meta["mutated"]):
-            names = [*(["grad"] if grad is not None else []), *op.args]
+            names = op.inputs
             which = ", ".join(f"`{names[k]}`" for k, m in enumerate(meta["mutated"]) if m)
             who = "backward" if op.takes_grad else "function"
             verdict = compare.Verdict(Status.FAILED, f"your {who} modified its input {which} in place")
@@ -272,10 +287,13 @@ def _grade_op(sandbox: Sandbox, submission: Submission, root: object, op: Op, se
               limits: Limits, helper: ThreadPoolExecutor) -> OpResult:
     if not submission.has(op.set):
         return _result(op, Status.MISSING, f"file {op.set}.py not found in the submission")
-    violations = [] if op.autograd_allowed else static.violations(submission.files[f"{op.set}.py"], op.function)
+    source = submission.files[f"{op.set}.py"]
+    if not op.autograd_allowed:
+        violations = static.violations(source, op.function)
+    else:
+        violations = static.violations(source, op.function, op.forbidden) if op.forbidden else []
     if violations:
-        return _result(op, Status.POLICY, f"policy: this exercise may not call autograd ({', '.join(violations)}); "
-                       "derive the gradient by hand")
+        return _result(op, Status.POLICY, _policy_message(op, violations))
     p = plan(op, seeds)
     job, tensors = _job(op, p)
     answers = helper.submit(expectations, op, p)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import torch
 
-from autograder import registry
+from autograder import library, registry
 from autograder.registry import Op
 
 SET_TITLES = {
@@ -18,6 +18,28 @@ SET_TITLES = {
     "shapes": "Shapes, views and indexing",
     "linalg": "Matrix multiplication",
     "nn": "Neural-network ops",
+    "semantics": "backward() semantics",
+    "higher_order": "Higher-order derivatives",
+    "forward_mode": "Forward mode",
+}
+
+SET_INTROS = {
+    "semantics": (
+        "These exercises are about `backward()` itself, so here you call autograd: rebuild a Jacobian from "
+        "one-hot backward calls and from forward-mode passes, accumulate and zero gradients across steps, and "
+        "tell per-sample gradients from summed ones. Each receives a function by name from "
+        "`autograder.library`; a few forbid the shortcut that would skip the point."
+    ),
+    "higher_order": (
+        "Derivatives of derivatives: a Hessian-vector product by double backward, a full Hessian, and a custom "
+        "`torch.autograd.Function` whose backward is itself differentiable. Autograd is allowed, except the "
+        "helpers that would do the whole job."
+    ),
+    "forward_mode": (
+        "Forward mode pushes a tangent from the inputs to the output: the Jacobian-vector product "
+        "$\\dot{\\mathrm{out}} = J\\,\\dot x$, one column of $J$ per pass. Write the JVP rule of a few ops by hand "
+        "(graded against `torch.func.jvp`), then use forward mode where it beats reverse mode."
+    ),
 }
 
 TESTING = (
@@ -40,8 +62,69 @@ def set_title(name: str) -> str:
     return SET_TITLES.get(name, name.replace("_", " ").capitalize())
 
 
+def _code(op: Op) -> str:
+    """How the student's function looks in the exercise module."""
+    if op.driver == "function":
+        return (f"class {op.function}(torch.autograd.Function):  # in exercises/{op.set}.py\n"
+                f"    @staticmethod\n    def forward(ctx, {', '.join(op.args)}): ...\n\n"
+                f"    @staticmethod\n    def backward(ctx, grad): ...\n\n# used as {op.signature}")
+    return f"def {op.signature}:\n    ...  # in exercises/{op.set}.py"
+
+
+def _functions_table(op: Op) -> str:
+    """The library functions the cases pass to the student, with their formulas."""
+    names = sorted({c.params[f] for c in op.cases(torch.Generator().manual_seed(0)) for f in op.functions})
+    rows = "\n".join(f"| `{n}` | {(library.resolve(n).__doc__ or '').strip()} |" for n in names)
+    return ("The grader passes these functions (from `autograder.library`), among others of the same kind:\n\n"
+            f"| name | what it computes |\n| --- | --- |\n{rows}")
+
+
+def _call_page(op: Op) -> str:
+    """The page of an exercise that is not a VJP: its own sections, mistakes and testing text."""
+    page = op.page
+    sections = [*page.sections, *([("The functions you are given", _functions_table(op))] if op.functions else [])]
+    body = "\n\n".join(f"## {heading}\n\n{text}" for heading, text in sections)
+    mistakes = "\n".join(f"- {m}" for m in page.mistakes) or "- (none listed yet)"
+    hint = "\n".join(f"    {line}" for line in (page.hint or "Try the smallest case by hand first.").splitlines())
+    tolerances = "; ".join(f"{str(d).removeprefix('torch.')}: rtol {op.rtol[d]:g}, atol {op.atol[d]:g}"
+                           for d in op.rtol)
+    forbidden = (f"\n\nThis exercise may not call {', '.join(f'`{n}`' for n in op.forbidden)}: "
+                 f"{op.policy_hint}." if op.forbidden else "")
+    return f"""# `{op.name}`
+
+{op.summary}
+
+```python
+{_code(op)}
+```
+
+{body}
+
+## Common mistakes
+
+{mistakes}
+
+## How it is tested
+
+{page.testing}{forbidden}
+
+Tolerances for this exercise: {tolerances}.
+
+Check just this exercise with:
+
+```bash
+python -m autograder check {op.name}
+```
+
+??? tip "Hint"
+{hint}
+"""
+
+
 def op_page(op: Op) -> str:
     """The Markdown page of one op exercise."""
+    if not op.takes_grad:
+        return _call_page(op)
     page = op.page
     mistakes = "\n".join(f"- {m}" for m in page.mistakes) or "- (none listed yet)"
     convention = op.convention or "This op is differentiable everywhere on the inputs the grader uses."
@@ -106,9 +189,10 @@ python -m autograder check {op.name}
 def set_index(name: str) -> str:
     rows = "\n".join(f"| [`{op.name}`]({op.name}.md) | `{op.signature}` | {op.summary} |"
                      for op in registry.SETS[name])
+    intro = f"{SET_INTROS[name]}\n\n" if name in SET_INTROS else ""
     return f"""# {set_title(name)}
 
-Write these in `exercises/{name}.py`, then run `python -m autograder check {name}`.
+{intro}Write these in `exercises/{name}.py`, then run `python -m autograder check {name}`.
 
 | op | signature | what it computes |
 | --- | --- | --- |
@@ -121,9 +205,10 @@ def catalogue() -> str:
                          + ", ".join(f"`{op.name}`" for op in ops) for name, ops in registry.nonempty_sets().items())
     return f"""# Exercises
 
-Each exercise asks for one backward rule: given `grad`, the gradient of the loss with respect to an op's
+Most exercises ask for one backward rule: given `grad`, the gradient of the loss with respect to an op's
 output, return the gradient with respect to each input. That is the vector-Jacobian product, and it is
-exactly what `backward()` asks of every node in the graph.
+exactly what `backward()` asks of every node in the graph. The last sets go beyond single ops: how
+`backward()` behaves, higher-order derivatives, and forward mode.
 
 {sections}
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import functools
+from collections.abc import Collection
 
 TRANSFORMS = ("grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian", "linearize")
 FORBIDDEN = ("torch.autograd.grad", "torch.autograd.backward", "torch.autograd.functional",
@@ -59,13 +60,14 @@ def _resolve(dotted: str, aliases: dict[str, str]) -> str:
     return f"{base}.{rest}" if rest else base
 
 
-def _forbidden(name: str) -> bool:
-    return any(name == f or name.startswith(f + ".") for f in FORBIDDEN)
+def _forbidden(name: str, forbidden: Collection[str] = FORBIDDEN) -> bool:
+    return any(name == f or name.startswith(f + ".") for f in forbidden)
 
 
 def _reachable(tree: ast.Module, function: str) -> list[ast.AST]:
-    """The exercise function and the module-level functions it calls, directly or not."""
-    defs = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
+    """The exercise (a function or a class) and the module-level functions it calls, directly or not."""
+    defs = {node.name: node for node in tree.body
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)}
     seen, todo = [], [function]
     while todo:
         name = todo.pop()
@@ -86,8 +88,9 @@ def _parsed(source: bytes) -> tuple[ast.Module, dict[str, str]] | None:
     return tree, _aliases(tree)
 
 
-def violations(source: bytes, function: str) -> list[str]:
-    """Autograd entry points used by ``function`` (as spelled in the source), sorted."""
+def violations(source: bytes, function: str, forbidden: Collection[str] | None = None) -> list[str]:
+    """Autograd entry points used by ``function`` (as spelled in the source), sorted: any of them, or, for
+    exercises about autograd itself, only the dotted names in ``forbidden``."""
     parsed = _parsed(source)
     if parsed is None:
         return []
@@ -95,7 +98,7 @@ def violations(source: bytes, function: str) -> list[str]:
     found: set[str] = set()
     for body in _reachable(tree, function):
         for node in ast.walk(body):
-            if isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_METHODS:
+            if forbidden is None and isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_METHODS:
                 found.add(_dotted(node) or f"Tensor.{node.attr}")
                 continue
             if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
@@ -103,8 +106,11 @@ def violations(source: bytes, function: str) -> list[str]:
             if not isinstance(node, ast.Name | ast.Attribute | ast.Call):
                 continue
             dotted = _dotted(node)
-            if dotted and _forbidden(_resolve(dotted, aliases)) and not _reported_longer(dotted, found):
-                found.add(dotted)
+            if not dotted or _reported_longer(dotted, found):
+                continue
+            full = _resolve(dotted, aliases)
+            if _forbidden(full, FORBIDDEN if forbidden is None else forbidden):
+                found.add(dotted if full.endswith(dotted) else f"{dotted} ({full})")
     return sorted(found)
 
 

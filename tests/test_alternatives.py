@@ -19,8 +19,10 @@ MODULES = sorted(p.stem for p in (ROOT / "tests/alternatives").glob("*.py") if p
 
 
 def implemented(path: Path) -> list[str]:
-    return [n.name.removesuffix("_backward") for n in ast.parse(path.read_text()).body
-            if isinstance(n, ast.FunctionDef) and n.name.endswith("_backward")]
+    """The ops whose function (or class) the module defines."""
+    ops_by_function = {op.function: name for name, op in registry.OPS.items()}
+    return [ops_by_function[n.name] for n in ast.parse(path.read_text()).body
+            if isinstance(n, ast.FunctionDef | ast.ClassDef) and n.name in ops_by_function]
 
 
 @pytest.mark.parametrize("module", MODULES)

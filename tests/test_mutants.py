@@ -1,8 +1,9 @@
 """The grader is tested like a product: every known-wrong variant of a reference VJP must lose points.
 
-A mutant is a function ``<op>_backward__<mistake>`` in ``tests/mutants/<set>.py``. Each is graded by the
-real grader (sandboxed child, visible and hidden cases) as a submission made of the reference module with
-that one function replaced. Every op needs at least three mutants; the kill rate must be 100%.
+A mutant is a function ``<function>__<mistake>`` in ``tests/mutants/<set>.py`` (``mul_backward__sign``,
+``jacobian_rows__no_zeroing``; a class ``XSinX__saved_cos`` for an exercise that is a class). Each is graded by
+the real grader (sandboxed child, visible and hidden cases) as a submission made of the reference module with
+that one definition replaced. Every op needs at least three mutants; the kill rate must be 100%.
 """
 
 from __future__ import annotations
@@ -24,15 +25,17 @@ from tests.conftest import ROOT
 MIN_MUTANTS = 3
 
 
-def mutants() -> dict[str, dict[str, ast.FunctionDef]]:
-    """op name -> mistake -> function definition (renamed to the op's backward)."""
-    found: dict[str, dict[str, ast.FunctionDef]] = {}
+def mutants() -> dict[str, dict[str, ast.FunctionDef | ast.ClassDef]]:
+    """op name -> mistake -> definition (renamed to the op's function)."""
+    ops_by_function = {op.function: name for name, op in registry.OPS.items()}
+    found: dict[str, dict[str, ast.FunctionDef | ast.ClassDef]] = {}
     for path in sorted((ROOT / "tests/mutants").glob("*.py")):
         for node in ast.parse(path.read_text()).body:
-            if isinstance(node, ast.FunctionDef) and "_backward__" in node.name:
+            if isinstance(node, ast.FunctionDef | ast.ClassDef) and "__" in node.name.strip("_"):
                 function, mistake = node.name.split("__", 1)
                 node.name = function
-                found.setdefault(function.removesuffix("_backward"), {})[mistake] = node
+                op = ops_by_function.get(function, function.removesuffix("_backward"))
+                found.setdefault(op, {})[mistake] = node
     return found
 
 

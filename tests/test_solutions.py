@@ -1,16 +1,21 @@
-"""The reference solutions are right three ways: against torch autograd, finite differences, double backward."""
+"""The reference solutions are right three ways: against torch autograd, finite differences, double backward.
+
+Exercises that are not VJPs (``driver != "vjp"``) are checked against their own ``expected`` results, called
+through the same driver the sandboxed child uses.
+"""
 
 from __future__ import annotations
 
 import pytest
 import torch
 
-from autograder import reference, registry
+from autograder import drivers, reference, registry
 from autograder.grading import VISIBLE_SEED, plan
 from autograder.registry import Case, Op
 from tests.conftest import ROOT, load_module
 
-OPS = list(registry.OPS.values())
+OPS = [op for op in registry.OPS.values() if op.driver == "vjp"]
+CALLS = [op for op in registry.OPS.values() if op.driver != "vjp"]
 
 
 def solution(op: Op):
@@ -39,6 +44,23 @@ def test_solution_matches_torch_autograd_on_every_case_including_kinks_and_float
             assert g.shape == e.shape and g.dtype == e.dtype, case.label
             torch.testing.assert_close(g, e, rtol=op.rtol[e.dtype], atol=op.atol[e.dtype], equal_nan=True,
                                        msg=lambda m, c=case: f"{op.name}, {c.label}: {m}")
+
+
+@pytest.mark.parametrize("op", CALLS, ids=lambda op: op.name)
+def test_solution_gives_the_expected_results_on_every_case(op: Op) -> None:
+    p = plan(op, {"visible": VISIBLE_SEED, "hidden": 12345})
+    job = {"driver": op.driver, "functions": list(op.functions)}
+    for case in p.cases:
+        inputs = [t.clone() for t in case.inputs]
+        got, measured = drivers.run(job, solution(op), list(case.inputs), dict(case.params))
+        expected = op.expected(case)
+        assert type(got) is tuple and len(got) == len(op.outputs), case.label
+        assert len(measured) == len(op.measured), case.label
+        for g, e in zip([*got, *measured], expected, strict=True):
+            assert g.shape == e.shape and g.dtype == e.dtype, f"{op.name}, {case.label}: {g.shape} {e.shape}"
+            torch.testing.assert_close(g, e, rtol=op.rtol[e.dtype], atol=op.atol[e.dtype], equal_nan=True,
+                                       msg=lambda m, c=case: f"{op.name}, {c.label}: {m}")
+        assert all(torch.equal(a, b) for a, b in zip(inputs, case.inputs, strict=True)), "an input was modified"
 
 
 @pytest.mark.parametrize("op", OPS, ids=lambda op: op.name)

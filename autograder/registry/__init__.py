@@ -6,7 +6,18 @@ its reference solutions in ``solutions/<set>.py``.
 
 from __future__ import annotations
 
-from autograder.registry import binary, elementwise, kinks, linalg, nn, reductions, shapes
+from autograder.registry import (
+    binary,
+    elementwise,
+    forward_mode,
+    higher_order,
+    kinks,
+    linalg,
+    nn,
+    reductions,
+    semantics,
+    shapes,
+)
 from autograder.registry.cases import Case
 from autograder.registry.op import Convention, Op, Page
 
@@ -18,6 +29,9 @@ SETS: dict[str, list[Op]] = {
     "shapes": shapes.OPS,
     "linalg": linalg.OPS,
     "nn": nn.OPS,
+    "semantics": semantics.OPS,
+    "higher_order": higher_order.OPS,
+    "forward_mode": forward_mode.OPS,
 }
 """Exercise sets in teaching order."""
 

@@ -18,14 +18,19 @@ CaseMaker = Callable[[torch.Generator], list[Case]]
 class Page:
     """The teaching text of an op's exercise page (Markdown with MathJax)."""
 
-    math: str
+    math: str = ""
     """The forward function, as a formula."""
-    jacobian: str
+    jacobian: str = ""
     """What the Jacobian looks like (diagonal, block, sparse...)."""
-    vjp: str
+    vjp: str = ""
     """The VJP formula the student should implement."""
     mistakes: Sequence[str] = ()
     hint: str = ""
+    sections: Sequence[tuple[str, str]] = ()
+    """For exercises that are not VJPs: (heading, Markdown) pairs, in place of the function, Jacobian, VJP and
+    convention sections."""
+    testing: str = ""
+    """For exercises that are not VJPs: how the grader tests it, in place of the VJP text."""
 
 
 @dataclass(frozen=True)
@@ -49,9 +54,11 @@ class Convention:
 
 @dataclass(frozen=True)
 class Op:
-    """One op exercise: the student writes ``<name>_backward(grad, *inputs, **params)``.
+    """One exercise. Usually an op's VJP: the student writes ``<name>_backward(grad, *inputs, **params)``, the
+    forward is the torch op itself and the reference gradient is torch autograd's, in float64.
 
-    The forward is the torch op itself; the reference gradient is torch autograd's, in float64.
+    Other kinds (``driver`` other than ``vjp``) call ``function(*functions, *inputs, **params)`` or probe a class,
+    and compare with ``expected(case)``: see :mod:`autograder.drivers`.
     """
 
     name: str
@@ -82,7 +89,22 @@ class Op:
     function_name: str = ""
     """The student's function, when it is not ``<name>_backward``."""
     autograd_allowed: bool = False
-    """Exercises about backward() itself must call it; the policy check is off for them."""
+    """Exercises about backward() itself must call it; the policy check is off for them (but see ``forbidden``)."""
+    forbidden: tuple[str, ...] = ()
+    """Autograd entry points refused even when autograd is allowed (``"torch.autograd.functional.jacobian"``
+    in an exercise about building Jacobians): names from :func:`autograder.sandbox.policy.names`."""
+    policy_hint: str = "derive the gradient by hand"
+    """What to do instead, said after a policy violation."""
+    functions: tuple[str, ...] = ()
+    """Leading parameters that are functions: each case names one of :mod:`autograder.library`
+    (``params["f"] = "rosenbrock"``) and the student's function receives the function itself."""
+    extra_inputs: tuple[str, ...] = ()
+    """Tensors a driver uses besides the student's inputs (the cotangents of a probe), named for messages."""
+    measured: tuple[str, ...] = ()
+    """What a driver measures besides the student's results (``"forward mode used"``), compared like results."""
+    why: dict[str, str] = field(default_factory=dict)
+    """For exercises that are not VJPs: what it usually means when this result (named as in ``outputs`` or
+    ``measured``) is the first one that is wrong; reported as the diagnosis."""
     rtol: dict[torch.dtype, float] = field(
         default_factory=lambda: {torch.float64: 1e-7, torch.float32: 1e-4}
     )
@@ -101,17 +123,30 @@ class Op:
     @property
     def parameters(self) -> list[str]:
         """The student's function's parameter names, in order."""
-        return [*(["grad"] if self.takes_grad else []), *self.args, *self.params]
+        return [*(["grad"] if self.takes_grad else []), *self.functions, *self.args, *self.params]
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """Names of the tensors sent with each case, in order (for messages)."""
+        return (*(("grad",) if self.takes_grad else ()), *self.args, *self.extra_inputs)
+
+    @property
+    def returned(self) -> int:
+        """How many tensors the student's function returns."""
+        return len(self.args) if self.takes_grad else len(self.outputs)
 
     @property
     def results(self) -> tuple[str, ...]:
-        """What each returned tensor is, for messages: ``the gradient for `x``` or ``the result `J```."""
+        """What each compared tensor is, for messages: ``the gradient for `x```, ``the result `J``` or
+        ``the measured `forward mode used```."""
         if self.takes_grad:
             return tuple(f"the gradient for `{a}`" for a in self.args)
-        return tuple(f"the result `{o}`" for o in self.outputs)
+        return (*(f"the result `{o}`" for o in self.outputs), *(f"the measured `{m}`" for m in self.measured))
 
     @property
     def signature(self) -> str:
+        if self.driver == "function":  # a torch.autograd.Function subclass, called as Class.apply(...)
+            return f"{self.function}.apply({', '.join(self.args)})"
         plain = [p for p in self.parameters if p not in self.params]
         keywords = f", *, {', '.join(self.params)}" if self.params else ""
         return f"{self.function}({', '.join(plain)}{keywords})"

@@ -1,4 +1,4 @@
-"""What runs inside the untrusted child: import the submission, call its backward, send raw tensors back.
+"""What runs inside the untrusted child: import the submission, call its function, send raw tensors back.
 
 This module never decides anything. It reports what happened (the values returned, exceptions raised,
 inputs modified) as data frames; the grader process checks them. Everything here runs after the child
@@ -19,6 +19,7 @@ from typing import Any
 
 import torch
 
+from autograder import drivers
 from autograder.sandbox import policy, wire
 
 Tensor = torch.Tensor
@@ -123,7 +124,8 @@ def serve(fd: int, job: dict[str, Any], tensors: list[Tensor | None], layers: li
         return
     function = getattr(module, job["function"], None)
     if not callable(function):
-        names = sorted(n for n in vars(module) if isinstance(n, str) and n.endswith("_backward"))
+        names = sorted(n for n, v in vars(module).items() if isinstance(n, str) and not n.startswith("_")
+                       and getattr(v, "__module__", None) == module.__name__)
         _send(fd, {"kind": "missing", "names": names[:1000], "layers": layers})
         _send(fd, {"kind": "done"})
         return
@@ -141,8 +143,8 @@ def serve(fd: int, job: dict[str, Any], tensors: list[Tensor | None], layers: li
         policy.reset()
         started = time.perf_counter()
         try:
-            with policy.enforced(not job.get("autograd_allowed", False)):
-                out = function(*arrays, **call["params"])
+            with policy.enforced(not job.get("autograd_allowed", False), job.get("forbidden") or ()):
+                out, measured = drivers.run(job, function, arrays, call["params"])
             meta: dict[str, Any] = {"kind": "result"}
         except NotImplementedError as err:
             out, meta = None, {**_error("not_implemented", err, root)}
@@ -150,6 +152,9 @@ def serve(fd: int, job: dict[str, Any], tensors: list[Tensor | None], layers: li
             out, meta = None, _error("raised", err, root)
         seconds = time.perf_counter() - started
         kinds, returned = _describe_result(out) if meta["kind"] == "result" else ([], [])
+        if meta["kind"] == "result":
+            returned += [m.detach() for m in measured]
+            meta["measured"] = len(measured)
         after = _safe(_digest, [""] * len(arrays), arrays)  # inputs resized into garbage count as mutated
         mutated = [a != b for a, b in zip(before, after, strict=True)]
         meta.update(call=index, kinds=kinds, mutated=mutated, seconds=seconds, policy=policy.violations())

@@ -10,6 +10,9 @@ Students must derive each VJP by hand. Inside the child, while an exercise runs:
   routes around the public functions (a copy of the original ``grad`` taken from a closure, say);
 - grad mode is off.
 
+Exercises about autograd itself may call it, except for the few entry points they list as forbidden (the
+Jacobian helper in an exercise about building Jacobians).
+
 This is a policy check, stated as such: code determined to get around it can (by building a new C++
 engine object, for one). The static check in :mod:`autograder.static` catches the plain spellings before
 anything runs.
@@ -18,7 +21,7 @@ anything runs.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 import torch
@@ -29,6 +32,7 @@ import torch.func
 
 _seen: list[str] = []
 _enforcing = False
+_forbidden: frozenset[str] = frozenset()
 
 
 class AutogradNotAllowed(RuntimeError):
@@ -37,12 +41,14 @@ class AutogradNotAllowed(RuntimeError):
 
 def _refuse(name: str) -> None:
     _seen.append(name)
-    raise AutogradNotAllowed(f"{name} is not allowed here: derive the gradient by hand")
+    if _enforcing:
+        raise AutogradNotAllowed(f"{name} is not allowed here: derive the gradient by hand")
+    raise AutogradNotAllowed(f"{name} is not allowed in this exercise")
 
 
 def _guard(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        if _enforcing:
+        if _enforcing or name in _forbidden:
             _refuse(name)
         return original(*args, **kwargs)
 
@@ -79,6 +85,11 @@ def _targets() -> list[tuple[Any, str, str]]:
     return targets
 
 
+def names() -> list[str]:
+    """Every entry point the policy can refuse, as spelled in reports."""
+    return [name for _, _, name in _targets()]
+
+
 def install() -> None:
     """Replace the autograd entry points (once per child, before the submission is imported)."""
     for owner, attr, name in _targets():
@@ -96,16 +107,33 @@ def violations() -> list[str]:
 
 
 @contextlib.contextmanager
-def enforced(active: bool = True) -> Iterator[None]:
+def enforced(active: bool = True, forbidden: Collection[str] = ()) -> Iterator[None]:
     """Inside: autograd calls are recorded and refused, and grad mode is off (unless not ``active``: exercises
-    about backward() itself must use autograd)."""
-    global _enforcing
-    if not active:
-        yield
-        return
-    with torch.no_grad():
-        _enforcing = True
-        try:
+    about backward() itself must use autograd; then only the ``forbidden`` entry points are refused)."""
+    global _enforcing, _forbidden
+    _forbidden = frozenset(forbidden)
+    try:
+        if not active:
             yield
-        finally:
-            _enforcing = False
+            return
+        with torch.no_grad():
+            _enforcing = True
+            try:
+                yield
+            finally:
+                _enforcing = False
+    finally:
+        _forbidden = frozenset()
+
+
+@contextlib.contextmanager
+def suspended() -> Iterator[None]:
+    """Inside: nothing is refused. For the grader's own probes that call autograd on a student's code
+    (``gradgradcheck``) after the policy has been checked on the same code."""
+    global _enforcing, _forbidden
+    saved = _enforcing, _forbidden
+    _enforcing, _forbidden = False, frozenset()
+    try:
+        yield
+    finally:
+        _enforcing, _forbidden = saved
