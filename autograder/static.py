@@ -95,10 +95,12 @@ def violations(source: bytes, function: str, forbidden: Collection[str] | None =
     if parsed is None:
         return []
     tree, aliases = parsed
+    methods = FORBIDDEN_METHODS if forbidden is None else {f.removeprefix("Tensor.") for f in forbidden
+                                                           if f.startswith("Tensor.")}
     found: set[str] = set()
     for body in _reachable(tree, function):
         for node in ast.walk(body):
-            if forbidden is None and isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_METHODS:
+            if isinstance(node, ast.Attribute) and node.attr in methods:
                 found.add(_dotted(node) or f"Tensor.{node.attr}")
                 continue
             if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
@@ -110,7 +112,7 @@ def violations(source: bytes, function: str, forbidden: Collection[str] | None =
                 continue
             full = _resolve(dotted, aliases)
             if _forbidden(full, FORBIDDEN if forbidden is None else forbidden):
-                found.add(dotted if full.endswith(dotted) else f"{dotted} ({full})")
+                found.add(dotted if full == dotted or full.endswith(f".{dotted}") else f"{dotted} ({full})")
     return sorted(found)
 
 

@@ -219,9 +219,9 @@ def test_student_text_is_made_inert() -> None:
 
 @pytest.mark.parametrize(("source", "found"), [
     ("import torch\ndef f(g, x):\n    return torch.autograd.grad(x, x, g)\n", ["torch.autograd.grad"]),
-    ("from torch.autograd import grad as d\ndef f(g, x):\n    return d(x, x, g)\n", ["d"]),
-    ("import torch.autograd as ag\ndef f(g, x):\n    return ag.grad(x, x, g)\n", ["ag.grad"]),
-    ("from torch import func as F\ndef f(g, x):\n    return F.vjp(abs, x)\n", ["F.vjp"]),
+    ("from torch.autograd import grad as d\ndef f(g, x):\n    return d(x, x, g)\n", ["d (torch.autograd.grad)"]),
+    ("import torch.autograd as ag\ndef f(g, x):\n    return ag.grad(x, x, g)\n", ["ag.grad (torch.autograd.grad)"]),
+    ("from torch import func as F\ndef f(g, x):\n    return F.vjp(abs, x)\n", ["F.vjp (torch.func.vjp)"]),
     ("import torch\ndef f(g, x):\n    return getattr(torch.autograd, 'grad')(x, x)\n", ["torch.autograd.grad"]),
     ("def f(g, x):\n    (x * x).backward(g)\n    return x.grad\n", ["Tensor.backward"]),
     ("import torch\ndef h(x):\n    return torch.autograd.functional.vjp(abs, x)\ndef f(g, x):\n    return h(x)\n",

@@ -108,7 +108,8 @@ def lock_down(limits: Limits, keep_fds: tuple[int, ...], output_fd: int, workdir
         resource.setrlimit(name, (value, value))
     os.chdir(workdir)
     os.environ.clear()
-    os.environ.update({"PATH": "/usr/bin:/bin", "HOME": workdir, "TMPDIR": workdir, "LANG": "C.UTF-8"})
+    os.environ.update({"PATH": "/usr/bin:/bin", "HOME": workdir, "TMPDIR": workdir, "LANG": "C.UTF-8",
+                       "TORCHINDUCTOR_CACHE_DIR": workdir})  # torch.func may create its cache dir lazily
     installed = installation()
     sys.path[:] = [p for p in sys.path if p and _inside(p, set(installed))]
     sys.path_importer_cache.clear()

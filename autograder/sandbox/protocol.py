@@ -143,7 +143,13 @@ class Protocol:
         checked: dict[str, Any] = {"kind": kind, "call": meta["call"], "mutated": mutated,
                                    "seconds": _number(meta.get("seconds")), "policy": _strings(meta.get("policy"))}
         if kind == "result":
-            checked["kinds"] = _kinds(meta.get("kinds"), tensors)
+            # A driver may append what it measured about the student's code (second derivatives...).
+            measured = meta.get("measured", 0)
+            if type(measured) is not int or not 0 <= measured <= len(tensors) or any(
+                    t is None for t in tensors[len(tensors) - measured:]):
+                raise WireError("malformed measurements")
+            checked["kinds"] = _kinds(meta.get("kinds"), tensors[:len(tensors) - measured])
+            checked["measured"] = measured
         else:
             if tensors or meta.get("kinds") != []:
                 raise WireError("an error report carries no results")
