@@ -126,3 +126,18 @@ def run(job: dict[str, Any], function: Any, arrays: list[Tensor], params: dict[s
     named = [library.resolve(params[name]) for name in names]
     rest = {k: v for k, v in params.items() if k not in names}
     return DRIVERS[job.get("driver", "vjp")](function, named, arrays, rest)
+
+
+def warm_up() -> None:
+    """Run each autograd route once (tiny, single-threaded), so that whatever torch imports or reads from disk
+    on first use (sympy for shape checks, source lines for functorch) is in memory before children fork."""
+    x = torch.ones(2, dtype=torch.float64, requires_grad=True)
+    (x * x).backward(torch.ones(2, dtype=torch.float64))
+    torch.autograd.grad((x * x).sum(), x, create_graph=True)
+    torch.autograd.functional.jacobian(torch.sin, x.detach())
+    for transform in (torch.func.jacrev, torch.func.jacfwd, torch.func.hessian):
+        transform(lambda t: t.sin().sum())(x.detach())
+    torch.func.jvp(torch.sin, (x.detach(),), (torch.ones(2, dtype=torch.float64),))
+    with torch.autograd.forward_ad.dual_level():
+        torch.autograd.forward_ad.unpack_dual(torch.autograd.forward_ad.make_dual(x.detach(), x.detach()).sin())
+    _gradgradcheck(torch.sin, (x.detach().clone().requires_grad_(),))

@@ -182,8 +182,11 @@ def _write(path: Path, text: str, mode: int = 0o644) -> None:
 
 def build(course: Path, sets: list[str] | None = None, course_id: str = "autograd-by-hand",
           db_url: str | None = None, secret_file: Path | None = None) -> list[Path]:
-    """Write the course directory; returns the source notebooks written. An existing secret is kept."""
-    chosen = registry.nonempty_sets()
+    """Write the course directory; returns the source notebooks written. An existing secret is kept.
+
+    One assignment per set of single-op backward rules; the sets beyond them (own engine, semantics, higher
+    order, forward mode) are graded from their ``.py`` files with ``grade``/``batch`` instead."""
+    chosen = registry.vjp_sets()
     if sets:
         unknown = [s for s in sets if s not in chosen]
         if unknown:

@@ -53,4 +53,9 @@ def nonempty_sets() -> dict[str, list[Op]]:
     return {name: ops for name, ops in SETS.items() if ops}
 
 
+def vjp_sets() -> dict[str, list[Op]]:
+    """The sets of single-op backward rules (the ones with nbgrader notebooks)."""
+    return {name: ops for name, ops in nonempty_sets().items() if all(op.takes_grad for op in ops)}
+
+
 __all__ = ["OPS", "SETS", "Case", "Convention", "Op", "Page", "nonempty_sets", "select"]

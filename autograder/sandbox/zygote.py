@@ -31,6 +31,7 @@ from typing import Any
 
 import torch
 
+from autograder import drivers
 from autograder.sandbox import child, confine, limits, policy, privileges, wire
 
 _EXIT = os._exit  # taken now: a child's student code may replace os._exit
@@ -195,6 +196,10 @@ def start(account: privileges.Account | None = None) -> tuple[int, socket.socket
         code = 0
         try:
             _become_zygote(theirs, grader)
+            if account is not None:
+                # Children running as another user cannot read the Python files under a private home
+                # (/root here): everything autograd loads lazily is loaded now, while the zygote still can.
+                drivers.warm_up()
             serve(theirs, account)
         except BaseException:
             code = 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -47,8 +48,12 @@ def test_the_pack_holds_no_solution_no_tests_and_no_secret(pack: Path) -> None:
     files = [p for p in pack.rglob("*") if p.is_file()]
     assert not (pack / "solutions").exists() and not (pack / "tests").exists()
     assert not [p for p in files if "secret" in p.name.lower()]
-    bodies = [parse(ROOT / "solutions" / f"{name}.py").functions[op.function].body
-              for name, ops in registry.nonempty_sets().items() for op in ops]
+    functions = {name: parse(ROOT / "solutions" / f"{name}.py").functions for name in registry.nonempty_sets()}
+    bodies = [functions[op.set][op.function].body for op in registry.OPS.values() if op.function in functions[op.set]]
+    classes = [ast.get_source_segment(text, node) for name in registry.nonempty_sets()
+               for text in [(ROOT / "solutions" / f"{name}.py").read_text()]
+               for node in ast.parse(text).body if isinstance(node, ast.ClassDef)]
+    bodies += [c.split(":", 1)[1] for c in classes if c]
     helpers = [f.body for f in parse(ROOT / "solutions/helpers.py").functions.values()]
     texts = {p: p.read_text(errors="replace") for p in files}
     for body in bodies + helpers:
