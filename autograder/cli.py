@@ -24,6 +24,8 @@ def _parser() -> argparse.ArgumentParser:
     output.add_argument("--output", metavar="FILE", help="write the report here (atomically) instead of stdout")
     output.add_argument("--timeout", type=float, default=20.0, help="seconds allowed per op (default: 20)")
     output.add_argument("--quiet", action="store_true", help="no progress display")
+    output.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), metavar="N",
+                        help="ops graded at once, each in its own sandboxed child (default: 2 cores' worth)")
     check = sub.add_parser("check", parents=[output], help="check your own exercises/ with the visible cases")
     check.add_argument("ops", nargs="*", metavar="SET|OP", help="sets or ops to check (default: all)")
     check.add_argument("--dir", default="exercises", help="directory with your exercise modules")
@@ -220,17 +222,22 @@ def main(argv: list[str] | None = None) -> int:
 
         print(render_list(args.format), end="")
         return EXIT_PASSED
+    sandboxes: list[Sandbox] = []
     try:
-        sandbox = Sandbox(getattr(args, "sandbox_user", None))
+        for _ in range(max(1, getattr(args, "jobs", 1))):
+            sandboxes.append(Sandbox(getattr(args, "sandbox_user", None)))
     except (PermissionError, LookupError, ValueError) as err:
+        for box in sandboxes:
+            box.close()
         return _usage(str(err))
     try:
-        return _grade(args, sandbox)
+        return _grade(args, sandboxes)
     finally:
-        sandbox.close()
+        for box in sandboxes:
+            box.close()
 
 
-def _grade(args: argparse.Namespace, sandbox: object) -> int:
+def _grade(args: argparse.Namespace, sandbox: list[object]) -> int:
     from autograder import registry
     from autograder.collect import gather
     from autograder.grading import grade

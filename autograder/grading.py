@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import platform
+import queue
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -86,6 +89,7 @@ def _job(op: Op, p: Plan) -> tuple[dict[str, object], list[Tensor]]:
         calls.append({"n_tensors": len(sent), "params": case.params})
         tensors += sent
     return {"module": op.set, "function": op.function, "driver": op.driver, "calls": calls,
+            "warm_up": op.autograd_allowed or not op.takes_grad,
             "autograd_allowed": op.autograd_allowed, "forbidden": list(op.forbidden),
             "functions": list(op.functions)}, tensors
 
@@ -248,9 +252,13 @@ def judge(op: Op, p: Plan, run: Run, limits: Limits, answers: list[list[Tensor |
     return _result(op, Status.PASSED, f"all {passed} cases pass", run, cases_run=passed, cases_passed=passed)
 
 
-def grade(sandbox: Sandbox, submission: Submission, ops: list[Op], *, mode: str, secret: bytes | None,
-          limits: Limits, progress: Progress | None = None) -> Report:
-    """Grade ``ops`` of ``submission``. ``mode`` is ``check`` (visible cases) or ``grade`` (plus hidden)."""
+def grade(sandbox: Sandbox | Sequence[Sandbox], submission: Submission, ops: list[Op], *, mode: str,
+          secret: bytes | None, limits: Limits, progress: Progress | None = None) -> Report:
+    """Grade ``ops`` of ``submission``. ``mode`` is ``check`` (visible cases) or ``grade`` (plus hidden).
+
+    With several sandboxes, that many ops are graded at once (one child each), results in registry order.
+    """
+    boxes = [sandbox] if isinstance(sandbox, Sandbox) else list(sandbox)
     started = time.monotonic()
     seeds = {"visible": VISIBLE_SEED}
     if mode == "grade":
@@ -260,22 +268,35 @@ def grade(sandbox: Sandbox, submission: Submission, ops: list[Op], *, mode: str,
     report = Report(mode, str(submission.path), submission.digest, autograder.__version__, torch.__version__,
                     platform.python_version(), seeds, limits.as_dict(),
                     started_at=datetime.now(UTC).isoformat(timespec="seconds"))
-    root = submission.stage(readable=sandbox.user is not None)
+    root = submission.stage(readable=boxes[0].user is not None)
     slow_imports: dict[str, str] = {}  # set -> message: a module too slow to import is not imported again
-    # The expected answers are computed on a second thread while the child runs the student's code: the
-    # grader's torch work and the child's overlap on two cores (torch releases the GIL).
+    free: queue.SimpleQueue[Sandbox] = queue.SimpleQueue()
+    for box in boxes:
+        free.put(box)
+    started_ops = itertools.count()
+    lock = threading.Lock()
+
+    def one(op: Op, helper: ThreadPoolExecutor) -> OpResult:
+        if progress:
+            with lock:
+                progress(next(started_ops), len(ops), op)
+        if op.set in slow_imports:
+            return _result(op, Status.TIMEOUT, slow_imports[op.set])
+        box = free.get()
+        try:
+            result = _grade_op(box, submission, root, op, seeds, limits, helper)
+        finally:
+            free.put(box)
+        if result.status is Status.TIMEOUT and result.summary.startswith("importing"):
+            slow_imports[op.set] = result.summary
+        return result
+
+    # The expected answers are computed on a helper thread while the children run the student's code: the
+    # grader's torch work and the children overlap on the cores (torch releases the GIL). One helper only:
+    # forward-mode AD keeps its dual levels in global state, so two threads' torch.func.jvp would collide.
     try:
-        with ThreadPoolExecutor(max_workers=1) as helper:
-            for n, op in enumerate(ops):
-                if progress:
-                    progress(n, len(ops), op)
-                if op.set in slow_imports:
-                    report.results.append(_result(op, Status.TIMEOUT, slow_imports[op.set]))
-                    continue
-                result = _grade_op(sandbox, submission, root, op, seeds, limits, helper)
-                if result.status is Status.TIMEOUT and result.summary.startswith("importing"):
-                    slow_imports[op.set] = result.summary
-                report.results.append(result)
+        with ThreadPoolExecutor(len(boxes)) as workers, ThreadPoolExecutor(1) as helper:
+            report.results = list(workers.map(one, ops, [helper] * len(ops)))
     finally:
         unstage(root)
     report.sandbox = sorted({layer for r in report.results for layer in r.layers})
