@@ -41,8 +41,10 @@ lint: $(STAMP)
 check: $(STAMP)
 	$(BIN)/python -m autograder check
 
-bench: $(STAMP)
+bench: $(STAMP) $(MATHJAX)
 	$(BIN)/python benchmarks/grading_speed.py
+	$(BIN)/python benchmarks/mutant_kill_rate.py
+	$(BIN)/python benchmarks/site_build.py
 
 clean:
 	rm -rf site .cache .pytest_cache
