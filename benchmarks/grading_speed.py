@@ -36,10 +36,15 @@ def main() -> None:
         for f in (ROOT / "solutions").glob("*.py"):
             (student / "exercises" / f.name).write_bytes(f.read_bytes())
         py = sys.executable
+        from autograder import registry
+
+        vjp_sets = list(registry.vjp_sets())
         commands = {
             "import torch": ([py, "-c", "import torch"], ROOT),
             "grade (all ops, hidden cases)": ([py, "-m", "autograder", "grade", "solutions", "--secret-file",
                                                str(secret), "--quiet"], ROOT),
+            "grade (single-op VJP sets only)": ([py, "-m", "autograder", "grade", "solutions", "--secret-file",
+                                                 str(secret), "--quiet", "--ops", *vjp_sets], ROOT),
             "check mul (one op)": ([py, "-m", "autograder", "check", "mul", "--quiet"], student),
         }
         times: dict[str, list[float]] = {name: [] for name in commands}
@@ -47,8 +52,6 @@ def main() -> None:
             for name, (cmd, cwd) in commands.items():
                 times[name].append(wall(cmd, cwd))
     base = statistics.median(times["import torch"])
-    from autograder import registry
-
     print(f"{len(registry.OPS)} ops, {args.runs} runs each, interleaved; medians in seconds")
     for name, samples in times.items():
         med = statistics.median(samples)
