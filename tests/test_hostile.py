@@ -176,11 +176,35 @@ def sandbox() -> Iterator[Sandbox]:
         yield box
 
 
+CANARY_FILES = {"keep.txt": "the canary must survive\n", "secret.txt": "canary-secret-must-stay-unread\n"}
+
+
+def _plant(path: Path, text: str) -> None:
+    """Create `path` holding `text` without touching it when it already does.
+
+    Both pytest-xdist workers share the canary directory and each runs this fixture; rewriting a file
+    the other worker is watching would change its mtime in the middle of that worker's test.
+    """
+    with contextlib.suppress(FileNotFoundError):
+        if path.read_text() == text:
+            return
+    # staged beside the canary directory, not in it, where the other worker's snapshot would see it
+    staged = path.parent.with_name(f".{path.parent.name}-{path.name}.{os.getpid()}")
+    staged.write_text(text)
+    try:
+        os.link(staged, path)  # atomic, and refuses to replace a file the other worker just made
+    except FileExistsError:
+        if path.read_text() != text:  # left damaged by an earlier run: put it right
+            os.replace(staged, path)
+    finally:
+        staged.unlink(missing_ok=True)
+
+
 @pytest.fixture(scope="module")
 def canary() -> Path:
     CANARY.mkdir(exist_ok=True)
-    (CANARY / "keep.txt").write_text("the canary must survive\n")
-    (CANARY / "secret.txt").write_text("canary-secret-must-stay-unread\n")
+    for name, text in CANARY_FILES.items():
+        _plant(CANARY / name, text)
     return CANARY
 
 
