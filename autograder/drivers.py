@@ -8,6 +8,8 @@ result) and what it measured about the call (compared like results too).
 - ``vjp`` and ``call``: ``function(*functions, *tensors, **params)``;
 - ``modes``: the same, and whether the student evaluated the library function in forward mode, reverse mode
   or both, counted by an identity op on its output whose forward-mode and reverse-mode rules count calls;
+- ``engine``: the case's graph program (:mod:`autograder.programs`) on the numpy tensors of
+  :mod:`autograder.engine`, differentiated by the student's own ``backward(root, gradient, *, retain_graph)``;
 - ``function``: the student's ``torch.autograd.Function`` subclass is probed: its output, its backward for a
   cotangent ``v``, the derivative of that backward for a cotangent ``u`` (so the backward must be
   differentiable), and ``gradgradcheck`` in float64.
@@ -25,7 +27,7 @@ import torch.autograd.forward_ad  # imported before the fork: the locked-down ch
 import torch.autograd.functional
 import torch.func
 
-from autograder import library
+from autograder import engine, library, programs
 from autograder.sandbox import policy
 
 Tensor = torch.Tensor
@@ -117,7 +119,17 @@ def _gradgradcheck_passed(cls: Any, x: Tensor) -> Tensor:
     return torch.tensor(float(passed), dtype=torch.float64)
 
 
-DRIVERS: dict[str, Driver] = {"vjp": _plain, "call": _plain, "modes": _modes, "function": _autograd_function}
+def _engine(backward: Any, named: list[Callable[..., Tensor]], arrays: list[Tensor],
+            params: dict[str, Any]) -> tuple[Any, list[Tensor]]:
+    """The case's graph program built on :class:`autograder.engine.Tensor`, differentiated by the student's
+    ``backward``: see :mod:`autograder.programs`."""
+    (numbers,) = arrays
+    return programs.run(programs.Program.from_params(params["program"]), numbers,
+                        programs.EngineBackend(backward)), []
+
+
+DRIVERS: dict[str, Driver] = {"vjp": _plain, "call": _plain, "modes": _modes, "function": _autograd_function,
+                              "engine": _engine}
 
 
 def run(job: dict[str, Any], function: Any, arrays: list[Tensor], params: dict[str, Any]) -> tuple[Any, list[Tensor]]:
@@ -141,3 +153,8 @@ def warm_up() -> None:
     with torch.autograd.forward_ad.dual_level():
         torch.autograd.forward_ad.unpack_dual(torch.autograd.forward_ad.make_dual(x.detach(), x.detach()).sin())
     _gradgradcheck(torch.sin, (x.detach().clone().requires_grad_(),))
+    leaf = engine.Tensor([1.0, 2.0], requires_grad=True)
+    out = (leaf * leaf + 1.0).exp().tanh().sum()
+    out.parents[0].vjp(out.vjp(1.0)[0])
+    program = programs.Program((((2,), True),), (("mul", 0, 0), ("sum", 1)), (programs.Call(2, None),))
+    programs.run(program, torch.ones(2, dtype=torch.float64), programs.TorchBackend())

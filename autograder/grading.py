@@ -89,7 +89,7 @@ def _job(op: Op, p: Plan) -> tuple[dict[str, object], list[Tensor]]:
         calls.append({"n_tensors": len(sent), "params": case.params})
         tensors += sent
     return {"module": op.set, "function": op.function, "driver": op.driver, "calls": calls,
-            "warm_up": op.autograd_allowed or not op.takes_grad,
+            "warm_up": op.autograd_allowed or op.driver not in ("vjp", "engine"),  # these two never run autograd
             "autograd_allowed": op.autograd_allowed, "forbidden": list(op.forbidden),
             "functions": list(op.functions)}, tensors
 
@@ -155,6 +155,8 @@ def _tensor_text(t: Tensor) -> str:
 
 
 def _repro(op: Op, case: Case, grad: Tensor | None) -> str:
+    if op.repro is not None:
+        return op.repro(case)
     sent = [*case.inputs, *([grad] if grad is not None else [])]
     if any(t.numel() > 24 for t in sent) or op.driver == "function":
         return ""
@@ -182,6 +184,9 @@ def _failure(op: Op, case: Case, grad: Tensor | None, hidden: bool, verdict: com
         found = diagnose.diagnose(op, case, grad, expected, actual, i, lambda g: reference.vjp(op, case, g))
     if hidden:
         return Failure("hidden case", verdict.withheld or verdict.message, True, found)
+    if op.explain is not None:
+        details = [f"case: {case.label}", *(op.explain(case, i, expected, actual) if i is not None else [])]
+        return Failure(case.label, verdict.message, False, found, details + verdict.details, _repro(op, case, grad))
     named = [f"{f} = {case.params[f]} (from autograder.library)" for f in op.functions]
     details = [f"case: {case.label}", *named,
                *(f"{n} = {_tensor_text(t)}" for n, t in zip((*op.args, *op.extra_inputs), case.inputs, strict=True)),
@@ -190,6 +195,17 @@ def _failure(op: Op, case: Case, grad: Tensor | None, hidden: bool, verdict: com
         what = op.results[i].removeprefix("the ")
         details += [f"expected {what}: {_tensor_text(expected[i])}", f"your {what}: {_tensor_text(actual[i])}"]
     return Failure(case.label, verdict.message, False, found, details + verdict.details, _repro(op, case, grad))
+
+
+def _in_words(op: Op, case: Case, verdict: compare.Verdict, expected: list[Tensor | None],
+              actual: list[Tensor | None]) -> compare.Verdict:
+    """The verdict of an exercise with its own explanations: their first line (visible cases) or the result's
+    one-line summary (hidden ones), in place of numbers that mean little on their own."""
+    i = verdict.input_index
+    assert op.explain is not None and i is not None
+    short = op.said.get((*op.outputs, *op.measured)[i], verdict.withheld or verdict.message)
+    lines = op.explain(case, i, expected, actual)
+    return compare.Verdict(verdict.status, lines[0] if lines else short, i, [], short)
 
 
 def expectations(op: Op, p: Plan) -> list[list[Tensor | None]]:
@@ -243,6 +259,8 @@ def judge(op: Op, p: Plan, run: Run, limits: Limits, answers: list[list[Tensor |
                 v = compare.values(op, i, actual[i], expected[i])
                 verdict = None if v.ok else v
         if verdict is not None:
+            if op.explain is not None and verdict.input_index is not None:
+                verdict = _in_words(op, case, verdict, expected, actual)
             failure = _failure(op, case, grad, hidden, verdict, expected, actual)
             where = "a hidden case" if hidden else f"case \u00ab{case.label}\u00bb"
             message = verdict.withheld or verdict.message if hidden else verdict.message

@@ -18,12 +18,20 @@ SET_TITLES = {
     "shapes": "Shapes, views and indexing",
     "linalg": "Matrix multiplication",
     "nn": "Neural-network ops",
+    "engine": "Your own backward()",
     "semantics": "backward() semantics",
     "higher_order": "Higher-order derivatives",
     "forward_mode": "Forward mode",
 }
 
 SET_INTROS = {
+    "engine": (
+        "Write the engine itself: `backward(root, gradient=None, *, retain_graph=False)` over the small numpy "
+        "tensor of `autograder.engine`, whose ops record their parents and come with their VJP rules. One function, "
+        "graded as four exercises, one per behaviour of torch's `backward()`: topological order and accumulation, "
+        "the `gradient` argument, `retain_graph` and freeing, and which tensors get `.grad`. Every case runs a "
+        "graph program through your engine and through torch and compares every gradient and every error."
+    ),
     "semantics": (
         "These exercises are about `backward()` itself, so here you call autograd: rebuild a Jacobian from "
         "one-hot backward calls and from forward-mode passes, accumulate and zero gradients across steps, and "

@@ -46,6 +46,7 @@ def main() -> None:
             "grade (single-op VJP sets only)": ([py, "-m", "autograder", "grade", "solutions", "--secret-file",
                                                  str(secret), "--quiet", "--ops", *vjp_sets], ROOT),
             "check mul (one op)": ([py, "-m", "autograder", "check", "mul", "--quiet"], student),
+            "check engine (own backward, 4 ops)": ([py, "-m", "autograder", "check", "engine", "--quiet"], student),
         }
         times: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(args.runs):  # interleaved, so machine noise hits every command alike
@@ -55,7 +56,7 @@ def main() -> None:
     print(f"{len(registry.OPS)} ops, {args.runs} runs each, interleaved; medians in seconds")
     for name, samples in times.items():
         med = statistics.median(samples)
-        print(f"  {name:<32} {med:6.2f} s   {med / base:5.2f}x import torch   (runs: "
+        print(f"  {name:<36} {med:6.2f} s   {med / base:5.2f}x import torch   (runs: "
               + ", ".join(f"{s:.2f}" for s in samples) + ")")
 
 

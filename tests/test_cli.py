@@ -77,10 +77,13 @@ def test_unknown_op_and_missing_directory_are_usage_errors() -> None:
     assert result.returncode == 2 and "not a directory" in result.stderr
 
 
-def test_list_shows_every_registered_signature() -> None:
+def test_list_shows_every_registered_signature_and_names_exercises_that_share_one() -> None:
     result = run_cli("list")
     assert result.returncode == 0
     for op in registry.OPS.values():
         assert op.signature in result.stdout
+    # one function graded as several exercises: each line names the exercise to `check`
+    for op in registry.SETS["engine"]:
+        assert f"{op.name}: {op.signature}" in result.stdout
     data = json.loads(run_cli("list", "--format", "json").stdout)
     assert [d["op"] for d in data] == list(registry.OPS)

@@ -25,22 +25,39 @@ from tests.conftest import ROOT
 MIN_MUTANTS = 3
 
 
-def mutants() -> dict[str, dict[str, ast.FunctionDef | ast.ClassDef]]:
-    """op name -> mistake -> definition (renamed to the op's function)."""
-    ops_by_function = {op.function: name for name, op in registry.OPS.items()}
-    found: dict[str, dict[str, ast.FunctionDef | ast.ClassDef]] = {}
+def _op_names(function: str) -> tuple[str, ...]:
+    """The ops graded on ``function``: usually one; the engine's ``backward`` is graded as several."""
+    return tuple(name for name, op in registry.OPS.items() if op.function == function) or (
+        function.removesuffix("_backward"),)
+
+
+def _shared(node: ast.stmt) -> bool:
+    """Imports (not ``__future__``) and private helpers: what the mutants of a module may call."""
+    if isinstance(node, ast.Import | ast.ImportFrom):
+        return getattr(node, "module", None) != "__future__"
+    return isinstance(node, ast.FunctionDef | ast.ClassDef) and "__" not in node.name.strip("_")
+
+
+def mutants() -> tuple[dict[tuple[str, ...], dict[str, ast.FunctionDef | ast.ClassDef]], dict[tuple[str, ...], str]]:
+    """ops graded on a function -> mistake -> definition (renamed to the function); and, per group, the
+    mutant module's own imports and private helpers, which go into the submission with each mutant."""
+    found: dict[tuple[str, ...], dict[str, ast.FunctionDef | ast.ClassDef]] = {}
+    preludes: dict[tuple[str, ...], str] = {}
     for path in sorted((ROOT / "tests/mutants").glob("*.py")):
-        for node in ast.parse(path.read_text()).body:
+        body = ast.parse(path.read_text()).body
+        prelude = [node for node in body if _shared(node)]
+        for node in body:
             if isinstance(node, ast.FunctionDef | ast.ClassDef) and "__" in node.name.strip("_"):
                 function, mistake = node.name.split("__", 1)
                 node.name = function
-                op = ops_by_function.get(function, function.removesuffix("_backward"))
-                found.setdefault(op, {})[mistake] = node
-    return found
+                group = _op_names(function)
+                found.setdefault(group, {})[mistake] = node
+                preludes[group] = "\n".join(ast.unparse(n) for n in prelude)
+    return found, preludes
 
 
-MUTANTS = mutants()
-CASES = [(op, mistake) for op, by_mistake in MUTANTS.items() for mistake in by_mistake]
+MUTANTS, PRELUDES = mutants()
+CASES = [(group, mistake) for group, by_mistake in MUTANTS.items() for mistake in by_mistake]
 
 
 @pytest.fixture(scope="module")
@@ -49,24 +66,29 @@ def sandbox() -> Iterator[Sandbox]:
         yield box
 
 
-def submission_with(tmp: Path, op: registry.Op, mistake: str) -> Path:
+def submission_with(tmp: Path, group: tuple[str, ...], mistake: str) -> Path:
+    op = registry.OPS[group[0]]
     shutil.copy(ROOT / "solutions/helpers.py", tmp / "helpers.py")
     source = (ROOT / "solutions" / f"{op.set}.py").read_text()
-    mutant = ast.unparse(MUTANTS[op.name][mistake])
-    (tmp / f"{op.set}.py").write_text(f"{source}\n\n# mutant: {mistake}\n{mutant}\n")
+    mutant = ast.unparse(MUTANTS[group][mistake])
+    (tmp / f"{op.set}.py").write_text(f"{source}\n\n{PRELUDES[group]}\n\n# mutant: {mistake}\n{mutant}\n")
     return tmp
 
 
 def test_every_op_has_at_least_three_known_wrong_variants() -> None:
-    short = {op: len(MUTANTS.get(op, {})) for op in registry.OPS if len(MUTANTS.get(op, {})) < MIN_MUTANTS}
+    count = {op: sum(len(m) for group, m in MUTANTS.items() if op in group) for op in registry.OPS}
+    short = {op: n for op, n in count.items() if n < MIN_MUTANTS}
     assert not short, f"ops with fewer than {MIN_MUTANTS} mutants: {short}"
-    assert set(MUTANTS) <= set(registry.OPS), f"mutants of unknown ops: {set(MUTANTS) - set(registry.OPS)}"
+    unknown = {op for group in MUTANTS for op in group} - set(registry.OPS)
+    assert not unknown, f"mutants of unknown ops: {unknown}"
 
 
-@pytest.mark.parametrize(("name", "mistake"), CASES, ids=[f"{o}-{m}" for o, m in CASES])
-def test_known_wrong_variant_loses_its_points(name: str, mistake: str, sandbox: Sandbox, tmp_path: Path) -> None:
-    op = registry.OPS[name]
-    submission = load(submission_with(tmp_path, op, mistake), list(registry.SETS))
-    report = grade(sandbox, submission, [op], mode="grade", secret=b"mutant-secret", limits=Limits())
-    [result] = report.results
-    assert result.score < result.max_score, f"{name} with mistake {mistake!r} got full marks"
+@pytest.mark.parametrize(("group", "mistake"), CASES, ids=[f"{g[0]}-{m}" for g, m in CASES])
+def test_known_wrong_variant_loses_points(group: tuple[str, ...], mistake: str, sandbox: Sandbox,
+                                          tmp_path: Path) -> None:
+    """On the op it is written for, or, for a function graded as several ops, on at least one of them."""
+    ops = [registry.OPS[name] for name in group]
+    submission = load(submission_with(tmp_path, group, mistake), list(registry.SETS))
+    report = grade(sandbox, submission, ops, mode="grade", secret=b"mutant-secret", limits=Limits())
+    lost = [r.op for r in report.results if r.score < r.max_score]
+    assert lost, f"{group} with mistake {mistake!r} got full marks"

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from autograder import registry
+from autograder.report import gradescope
+from autograder.results import OpResult, Report, Status
 from tests.conftest import ROOT, run_cli
 
 
@@ -74,3 +76,12 @@ def test_text_report_shows_the_reproduction_snippet(wrong_submission: Path, secr
     text = grade(wrong_submission, "text", secret_file)
     assert "reproduce it:" in text and "from exercises.binary import mul_backward" in text
     assert str(ROOT) not in text
+
+
+def test_gradescope_test_names_say_the_function_the_student_wrote() -> None:
+    report = Report("grade", "s", "0" * 64, "v", "2.13.0", "3.11", {}, {})
+    report.results = [OpResult(op, registry.OPS[op].set, Status.PASSED, 1.0, 1.0, "ok", "u")
+                      for op in ("mul", "jacobian_rows", "engine_order")]
+    names = [t["name"] for t in json.loads(gradescope.render(report))["tests"]]
+    assert names == ["binary/mul: mul_backward", "semantics/jacobian_rows: jacobian_rows",
+                     "engine/engine_order: backward"]

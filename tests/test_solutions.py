@@ -57,6 +57,8 @@ def test_solution_gives_the_expected_results_on_every_case(op: Op) -> None:
         assert type(got) is tuple and len(got) == len(op.outputs), case.label
         assert len(measured) == len(op.measured), case.label
         for g, e in zip([*got, *measured], expected, strict=True):
+            if e is None:  # a result this exercise does not judge
+                continue
             assert g.shape == e.shape and g.dtype == e.dtype, f"{op.name}, {case.label}: {g.shape} {e.shape}"
             torch.testing.assert_close(g, e, rtol=op.rtol[e.dtype], atol=op.atol[e.dtype], equal_nan=True,
                                        msg=lambda m, c=case: f"{op.name}, {c.label}: {m}")

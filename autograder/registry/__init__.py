@@ -9,6 +9,7 @@ from __future__ import annotations
 from autograder.registry import (
     binary,
     elementwise,
+    engine,
     forward_mode,
     higher_order,
     kinks,
@@ -29,6 +30,7 @@ SETS: dict[str, list[Op]] = {
     "shapes": shapes.OPS,
     "linalg": linalg.OPS,
     "nn": nn.OPS,
+    "engine": engine.OPS,
     "semantics": semantics.OPS,
     "higher_order": higher_order.OPS,
     "forward_mode": forward_mode.OPS,

@@ -105,6 +105,16 @@ class Op:
     why: dict[str, str] = field(default_factory=dict)
     """For exercises that are not VJPs: what it usually means when this result (named as in ``outputs`` or
     ``measured``) is the first one that is wrong; reported as the diagnosis."""
+    takes: tuple[str, ...] = ()
+    """When the student's function does not take the case's tensors (the engine exercises build a graph from
+    them): its parameters as written, ``("root", "gradient=None", "*", "retain_graph=False")``."""
+    explain: Callable[[Case, int, list[Tensor | None], list[Tensor | None]], list[str]] | None = None
+    """For a failed visible case: lines saying what went wrong (given the index of the first wrong result, the
+    expected and the actual results), in place of printing the case's tensors."""
+    said: dict[str, str] = field(default_factory=dict)
+    """With ``explain``: a one-line verdict per result name (``outputs``), the summary of a failed hidden case."""
+    repro: Callable[[Case], str] | None = None
+    """Code that reruns a case on the student's own machine, when the generic one would not."""
     rtol: dict[torch.dtype, float] = field(
         default_factory=lambda: {torch.float64: 1e-7, torch.float32: 1e-4}
     )
@@ -123,6 +133,8 @@ class Op:
     @property
     def parameters(self) -> list[str]:
         """The student's function's parameter names, in order."""
+        if self.takes:
+            return [p.split("=")[0] for p in self.takes if p != "*"]
         return [*(["grad"] if self.takes_grad else []), *self.functions, *self.args, *self.params]
 
     @property
@@ -147,6 +159,8 @@ class Op:
     def signature(self) -> str:
         if self.driver == "function":  # a torch.autograd.Function subclass, called as Class.apply(...)
             return f"{self.function}.apply({', '.join(self.args)})"
+        if self.takes:
+            return f"{self.function}({', '.join(self.takes)})"
         plain = [p for p in self.parameters if p not in self.params]
         keywords = f", *, {', '.join(self.params)}" if self.params else ""
         return f"{self.function}({', '.join(plain)}{keywords})"

@@ -7,13 +7,19 @@ from __future__ import annotations
 
 import json
 
+from autograder import registry
 from autograder.report.text import explain
 from autograder.results import Report
 
 
+def _function(op: str) -> str:
+    """What the student wrote for this op: ``mul_backward``, ``jacobian_rows``, the engine's ``backward``."""
+    return registry.OPS[op].function if op in registry.OPS else f"{op}_backward"
+
+
 def render(report: Report) -> str:
     tests = [{
-        "name": f"{r.set}/{r.op}: {r.op}_backward",
+        "name": f"{r.set}/{r.op}: {_function(r.op)}",
         "number": f"{n}",
         "score": r.score,
         "max_score": r.max_score,
