@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 from autograder import registry
 
@@ -13,8 +14,8 @@ def render_list(fmt: str) -> str:
     lines = []
     for name, ops in registry.nonempty_sets().items():
         lines.append(f"{name}  (exercises/{name}.py)")
-        shared = {op.function for op in ops if sum(o.function == op.function for o in ops) > 1}
+        uses = Counter(op.function for op in ops)
         for op in ops:  # a function graded as several exercises: say which exercise each line is
-            shown = f"{op.name}: {op.signature}" if op.function in shared else op.signature
+            shown = f"{op.name}: {op.signature}" if uses[op.function] > 1 else op.signature
             lines.append(f"  {shown:<48} {op.summary}")
     return "\n".join(lines) + "\n"

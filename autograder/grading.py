@@ -184,9 +184,9 @@ def _failure(op: Op, case: Case, grad: Tensor | None, hidden: bool, verdict: com
         found = diagnose.diagnose(op, case, grad, expected, actual, i, lambda g: reference.vjp(op, case, g))
     if hidden:
         return Failure("hidden case", verdict.withheld or verdict.message, True, found)
-    if op.explain is not None:
-        details = [f"case: {case.label}", *(op.explain(case, i, expected, actual) if i is not None else [])]
-        return Failure(case.label, verdict.message, False, found, details + verdict.details, _repro(op, case, grad))
+    if op.explain is not None:  # its explanation is already in the verdict (_in_words)
+        return Failure(case.label, verdict.message, False, found, [f"case: {case.label}", *verdict.details],
+                       _repro(op, case, grad))
     named = [f"{f} = {case.params[f]} (from autograder.library)" for f in op.functions]
     details = [f"case: {case.label}", *named,
                *(f"{n} = {_tensor_text(t)}" for n, t in zip((*op.args, *op.extra_inputs), case.inputs, strict=True)),
@@ -199,13 +199,14 @@ def _failure(op: Op, case: Case, grad: Tensor | None, hidden: bool, verdict: com
 
 def _in_words(op: Op, case: Case, verdict: compare.Verdict, expected: list[Tensor | None],
               actual: list[Tensor | None]) -> compare.Verdict:
-    """The verdict of an exercise with its own explanations: their first line (visible cases) or the result's
-    one-line summary (hidden ones), in place of numbers that mean little on their own."""
+    """The verdict of an exercise with its own explanations: their first line as the message and all of them as
+    the details (visible cases), or the result's one-line summary (hidden ones), in place of numbers that mean
+    little on their own."""
     i = verdict.input_index
     assert op.explain is not None and i is not None
     short = op.said.get((*op.outputs, *op.measured)[i], verdict.withheld or verdict.message)
     lines = op.explain(case, i, expected, actual)
-    return compare.Verdict(verdict.status, lines[0] if lines else short, i, [], short)
+    return compare.Verdict(verdict.status, lines[0] if lines else short, i, lines, short)
 
 
 def expectations(op: Op, p: Plan) -> list[list[Tensor | None]]:

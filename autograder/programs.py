@@ -98,6 +98,19 @@ class Program:
             flags.append(any(flags[int(i)] for i in operands))
         return flags
 
+    def split(self, numbers: Tensor) -> tuple[list[np.ndarray], list[np.ndarray | None]]:
+        """The program's tensor cut into each leaf's values, then each call's ``gradient`` (None: not passed)."""
+        flat = numbers.detach().to(torch.float64).reshape(-1).numpy().copy()
+        offset = 0
+
+        def take(shape: Shape) -> np.ndarray:
+            nonlocal offset
+            offset += prod(shape)
+            return flat[offset - prod(shape):offset].reshape(shape)
+
+        leaves = [take(shape) for shape, _ in self.leaves]
+        return leaves, [None if c.gradient is None else take(c.gradient) for c in self.calls]
+
     def to_params(self) -> dict[str, Any]:
         return {"leaves": [[list(s), r] for s, r in self.leaves], "ops": [list(op) for op in self.ops],
                 "calls": [[c.root, None if c.gradient is None else list(c.gradient), c.retain_graph]
@@ -138,16 +151,9 @@ def error_code(err: RuntimeError) -> int | None:
 
 def run(program: Program, numbers: Tensor, backend: Backend) -> tuple[Tensor, Tensor, Tensor, Tensor]:
     """Build the program's graph with ``backend``, make its calls, and report what happened (module docstring)."""
-    flat = numbers.detach().to(torch.float64).reshape(-1).numpy().copy()
-    offset = 0
-
-    def take(shape: Shape) -> np.ndarray:
-        nonlocal offset
-        n = prod(shape)
-        offset += n
-        return flat[offset - n:offset].reshape(shape)
-
-    tensors = [backend.leaf(take(shape), requires_grad) for shape, requires_grad in program.leaves]
+    leaf_values, gradients = program.split(numbers)
+    tensors = [backend.leaf(values, requires_grad)
+               for values, (_, requires_grad) in zip(leaf_values, program.leaves, strict=True)]
     for name, *operands in program.ops:
         tensors.append(apply(name, [tensors[int(i)] for i in operands]))
     for i in program.retain:
@@ -155,8 +161,7 @@ def run(program: Program, numbers: Tensor, backend: Backend) -> tuple[Tensor, Te
     names, shapes, watched = program.names, program.shapes(), program.watched
     width = sum(prod(shapes[i]) for i in watched)
     codes, has_grad, grads = [], [], []
-    for call in program.calls:
-        gradient = None if call.gradient is None else take(call.gradient)
+    for call, gradient in zip(program.calls, gradients, strict=True):
         try:
             backend.backward(tensors[call.root], gradient, call.retain_graph)
             code = 0
@@ -246,29 +251,24 @@ class EngineBackend:
 
 def source(program: Program, numbers: Tensor) -> str:
     """The program as Python a student can run (with ``exercises.engine.backward``)."""
-    flat = numbers.detach().to(torch.float64).reshape(-1).tolist()
-    offset = 0
+    leaf_values, gradients = program.split(numbers)
 
-    def take(shape: Shape) -> object:
-        nonlocal offset
-        n = prod(shape)
-        offset += n
-        values = np.round(np.array(flat[offset - n:offset]).reshape(shape), 4)
-        return values.tolist()
+    def literal(values: np.ndarray) -> object:
+        return np.round(values, 4).tolist()
 
     lines = ["import numpy as np", "from autograder.engine import Tensor", "from exercises.engine import backward",
              ""]
     names = program.names
-    for (shape, requires_grad), name in zip(program.leaves, names, strict=False):
-        lines.append(f"{name} = Tensor({take(shape)!r}{', requires_grad=True' if requires_grad else ''})")
+    for values, (_, requires_grad), name in zip(leaf_values, program.leaves, names, strict=False):
+        lines.append(f"{name} = Tensor({literal(values)!r}{', requires_grad=True' if requires_grad else ''})")
     for (op, *operands), name in zip(program.ops, names[len(program.leaves):], strict=True):
         a = [names[int(i)] for i in operands]
         lines.append(f"{name} = {a[0]} {BINARY[op]} {a[1]}" if op in BINARY else f"{name} = {a[0]}.{op}()")
     lines += [f"{names[i]}.retain_grad()" for i in program.retain]
-    for call in program.calls:
+    for call, gradient in zip(program.calls, gradients, strict=True):
         args = [names[call.root]]
-        if call.gradient is not None:
-            args.append(f"np.array({take(call.gradient)!r})")
+        if gradient is not None:
+            args.append(f"np.array({literal(gradient)!r})")
         if call.retain_graph:
             args.append("retain_graph=True")
         lines.append(f"backward({', '.join(args)})")

@@ -24,19 +24,25 @@ def _topological_order(root: Tensor) -> list[Tensor]:
     return order
 
 
-def backward(root: Tensor, gradient: np.ndarray | None = None, *, retain_graph: bool = False) -> None:
-    """Add d(Σ gradient · root)/d(leaf) to leaf.grad for every leaf that requires grad, like root.backward()."""
+def _root_gradient(root: Tensor, gradient: np.ndarray | None) -> np.ndarray:
+    """The gradient the walk starts from, after torch's checks: 1 for a one-element root, else ``gradient``,
+    which must have the root's shape exactly."""
     if not root.requires_grad:
         raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
     if gradient is None:
         if root.data.size != 1:
             raise RuntimeError("grad can be implicitly created only for scalar outputs")
-        gradient = np.ones_like(root.data)
+        return np.ones_like(root.data)
     gradient = np.asarray(gradient, dtype=np.float64)
     if gradient.shape != root.shape:
         raise RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of {gradient.shape} and output[0] has "
                            f"a shape of {root.shape}.")
-    grads = {id(root): gradient}
+    return gradient
+
+
+def backward(root: Tensor, gradient: np.ndarray | None = None, *, retain_graph: bool = False) -> None:
+    """Add d(Σ gradient · root)/d(leaf) to leaf.grad for every leaf that requires grad, like root.backward()."""
+    grads = {id(root): _root_gradient(root, gradient)}
     for node in reversed(_topological_order(root)):
         grad = grads.pop(id(node))  # complete: every consumer of node came earlier in this walk
         if node.is_leaf or node.retains_grad:

@@ -79,23 +79,28 @@ def random_graph(gen: torch.Generator, shape: Shape, n_ops: int, *, constants: b
             return tuple(leaves), tuple(ops)
 
 
-def _scalar_root(leaves: Leaves, ops: Ops
-                 ) -> Ops:
+def _root(leaves: Leaves, ops: Ops) -> int:
+    """The index of the last tensor: the graph's root."""
+    return len(leaves) + len(ops) - 1
+
+
+def _scalar_root(leaves: Leaves, ops: Ops) -> Ops:
+    """The ops, with a final ``sum`` if the last result is not 0-d."""
     shape = Program(leaves, ops).shapes()[-1]
-    return ops if shape == () else (*ops, ("sum", len(leaves) + len(ops) - 1))
+    return ops if shape == () else (*ops, ("sum", _root(leaves, ops)))
 
 
 SHAPES: tuple[Shape, ...] = ((), (1,), (3,), (2, 3), (4,), (2, 2))
-
-
-def _root(leaves: Leaves, ops: Ops) -> int:
-    return len(leaves) + len(ops) - 1
 
 
 # --- topological order and accumulation ------------------------------------------------------------------------
 
 def _order_cases(gen: torch.Generator) -> list[Case]:
     v, s = ((3,), True), ((), True)
+
+    def one(label: str, leaves: Leaves, ops: Ops) -> Case:
+        return _case(label, Program(leaves, ops, (Call(_root(leaves, ops), None),)), gen)
+
     fixed = [
         ("x * x: the same tensor is both inputs of one op, so both contributions add up",
          (v,), (("mul", 0, 0), ("sum", 1))),
@@ -107,18 +112,17 @@ def _order_cases(gen: torch.Generator) -> list[Case]:
         ("a 0-d leaf broadcast against a vector, used twice", (s, v),
          (("mul", 0, 1), ("exp", 2), ("add", 3, 0), ("sum", 4))),
     ]
-    cases = [_case(label, Program(leaves, ops, (Call(_root(leaves, ops), None),)), gen)
-             for label, leaves, ops in fixed]
+    cases = [one(label, leaves, ops) for label, leaves, ops in fixed]
     for k in range(6):
         shape = SHAPES[_below(len(SHAPES), gen)]
         leaves, ops = random_graph(gen, shape, 3 + _below(7, gen))
         ops = _scalar_root(leaves, ops)
-        cases.append(_case(f"a random graph of {len(ops)} ops on leaves of shape {shape} (graph {k + 1})",
-                           Program(leaves, ops, (Call(_root(leaves, ops), None),)), gen))
+        cases.append(one(f"a random graph of {len(ops)} ops on leaves of shape {shape} (graph {k + 1})", leaves,
+                         ops))
     deep = 1200
     chain = tuple(("tanh", i) if i % 2 else ("add", i, 0) for i in range(deep))
-    cases.append(_case(f"a chain {deep} ops deep (deeper than Python's recursion limit of 1000)",
-                       Program((((2,), True),), (*chain, ("sum", deep)), (Call(deep + 1, None),)), gen))
+    cases.append(one(f"a chain {deep} ops deep (deeper than Python's recursion limit of 1000)", (((2,), True),),
+                     (*chain, ("sum", deep))))
     return _ranked(cases)
 
 
@@ -127,8 +131,7 @@ def _order_cases(gen: torch.Generator) -> list[Case]:
 def _gradient_cases(gen: torch.Generator) -> list[Case]:
     v3 = ((3,), True)
 
-    def one(label: str, leaves: Leaves, ops: Ops,
-            gradient: Shape | None) -> Case:
+    def one(label: str, leaves: Leaves, ops: Ops, gradient: Shape | None) -> Case:
         return _case(label, Program(leaves, ops, (Call(_root(leaves, ops), gradient),)), gen)
 
     square_exp = (("mul", 0, 0), ("exp", 1))
@@ -180,8 +183,7 @@ def _retain_cases(gen: torch.Generator) -> list[Case]:
     graph = (("mul", 0, 1), ("exp", 2), ("tanh", 3), ("add", 4, 0), ("sum", 5))
     root = 6
 
-    def one(label: str, leaves: Leaves, ops: Ops,
-            calls: tuple[Call, ...]) -> Case:
+    def one(label: str, leaves: Leaves, ops: Ops, calls: tuple[Call, ...]) -> Case:
         return _case(label, Program(leaves, ops, calls, judge_freed=True), gen)
 
     diamond = (("exp", 0), ("tanh", 1), ("mul", 1, 2), ("sum", 3))

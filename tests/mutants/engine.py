@@ -1,11 +1,13 @@
 """Known-wrong variants of the reference ``backward`` of the set ``engine``: realistic mistakes, one each.
 
-Each is appended to ``solutions/engine.py``, so it may use that module's ``_topological_order``.
+Each is appended to ``solutions/engine.py``, so it may use that module's ``_root_gradient`` (torch's checks on
+the root and ``gradient``) and ``_topological_order``.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 
 import numpy as np
 
@@ -13,17 +15,8 @@ from autograder.engine import Tensor
 
 
 def _start(root: Tensor, gradient: np.ndarray | None) -> np.ndarray:
-    """The reference's checks, shared by the mutants whose mistake is elsewhere."""
-    if not root.requires_grad:
-        raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
-    if gradient is None:
-        if root.data.size != 1:
-            raise RuntimeError("grad can be implicitly created only for scalar outputs")
-        return np.ones_like(root.data)
-    gradient = np.asarray(gradient, dtype=np.float64)
-    if gradient.shape != root.shape:
-        raise RuntimeError("Mismatch in shape: grad_output[0] and output[0] differ")
-    return gradient
+    """The reference's checks and starting gradient, for the mutants whose mistake is elsewhere."""
+    return _root_gradient(root, gradient)  # noqa: F821 (defined by the solution module)
 
 
 def _store(node: Tensor, grad: np.ndarray) -> None:
@@ -31,19 +24,28 @@ def _store(node: Tensor, grad: np.ndarray) -> None:
         node.grad = grad.copy() if node.grad is None else node.grad + grad
 
 
-def backward__assigns_instead_of_adding(root: Tensor, gradient: np.ndarray | None = None, *,
-                                        retain_graph: bool = False) -> None:
-    grads = {id(root): _start(root, gradient)}
-    for node in reversed(_topological_order(root)):  # noqa: F821 (defined by the solution module)
+def _walk(root: Tensor, grad: np.ndarray, retain_graph: bool, *, store: Callable[[Tensor, np.ndarray], None] = _store,
+          order: Callable[[Tensor], list[Tensor]] = _topological_order,  # noqa: F821
+          accumulate: bool = True, to_constants: bool = False) -> None:
+    """The reference walk, with its parts as knobs: how ``.grad`` is stored, how the nodes are ordered, whether
+    contributions add up, and whether gradients are sent into constants."""
+    grads = {id(root): grad}
+    for node in reversed(order(root)):
         grad = grads.pop(id(node))
-        _store(node, grad)
+        store(node, grad)
         if node.is_leaf:
             continue
         for parent, parent_grad in zip(node.parents, node.vjp(grad), strict=True):
-            if parent.requires_grad:
-                grads[id(parent)] = parent_grad
+            if parent.requires_grad or to_constants:
+                add = accumulate and id(parent) in grads
+                grads[id(parent)] = grads[id(parent)] + parent_grad if add else parent_grad
         if not retain_graph:
             node.release()
+
+
+def backward__assigns_instead_of_adding(root: Tensor, gradient: np.ndarray | None = None, *,
+                                        retain_graph: bool = False) -> None:
+    _walk(root, _start(root, gradient), retain_graph, accumulate=False)
 
 
 def backward__breadth_first_without_waiting(root: Tensor, gradient: np.ndarray | None = None, *,
@@ -61,8 +63,7 @@ def backward__breadth_first_without_waiting(root: Tensor, gradient: np.ndarray |
             node.release()
 
 
-def backward__recursive_search(root: Tensor, gradient: np.ndarray | None = None, *,
-                               retain_graph: bool = False) -> None:
+def _recursive_order(root: Tensor) -> list[Tensor]:
     order: list[Tensor] = []
     seen: set[int] = set()
 
@@ -75,33 +76,12 @@ def backward__recursive_search(root: Tensor, gradient: np.ndarray | None = None,
             order.append(node)
 
     visit(root)
-    grads = {id(root): _start(root, gradient)}
-    for node in reversed(order):
-        grad = grads.pop(id(node))
-        _store(node, grad)
-        if node.is_leaf:
-            continue
-        for parent, parent_grad in zip(node.parents, node.vjp(grad), strict=True):
-            if parent.requires_grad:
-                grads[id(parent)] = grads[id(parent)] + parent_grad if id(parent) in grads else parent_grad
-        if not retain_graph:
-            node.release()
+    return order
 
 
-def _walk(root: Tensor, grad: np.ndarray, retain_graph: bool, *, store: object = _store,
-          to_constants: bool = False) -> None:
-    """The reference walk, with the storing rule and the constants filter as knobs."""
-    grads = {id(root): grad}
-    for node in reversed(_topological_order(root)):  # noqa: F821
-        grad = grads.pop(id(node))
-        store(node, grad)
-        if node.is_leaf:
-            continue
-        for parent, parent_grad in zip(node.parents, node.vjp(grad), strict=True):
-            if parent.requires_grad or to_constants:
-                grads[id(parent)] = grads[id(parent)] + parent_grad if id(parent) in grads else parent_grad
-        if not retain_graph:
-            node.release()
+def backward__recursive_search(root: Tensor, gradient: np.ndarray | None = None, *,
+                               retain_graph: bool = False) -> None:
+    _walk(root, _start(root, gradient), retain_graph, order=_recursive_order)
 
 
 def backward__ones_for_any_root(root: Tensor, gradient: np.ndarray | None = None, *,
@@ -157,32 +137,24 @@ def backward__grad_on_every_node(root: Tensor, gradient: np.ndarray | None = Non
     _walk(root, _start(root, gradient), retain_graph, store=store)
 
 
-def backward__grads_into_constants(root: Tensor, gradient: np.ndarray | None = None, *,
-                                   retain_graph: bool = False) -> None:
-    def store(node: Tensor, grad: np.ndarray) -> None:
-        if node.is_leaf or node.retains_grad:
-            node.grad = grad.copy() if node.grad is None else node.grad + grad
-
-    grads = {id(root): _start(root, gradient)}
+def _order_with_constants(root: Tensor) -> list[Tensor]:
+    """The reference's search, but following every parent, constants too."""
     order: list[Tensor] = []
     seen: set[int] = set()
     stack = [(root, False)]
-    while stack:  # the search follows every parent, constants too
+    while stack:
         node, expanded = stack.pop()
         if expanded:
             order.append(node)
         elif id(node) not in seen:
             seen.add(id(node))
             stack += [(node, True), *((p, False) for p in node.parents)]
-    for node in reversed(order):
-        grad = grads.pop(id(node))
-        store(node, grad)
-        if node.is_leaf:
-            continue
-        for parent, parent_grad in zip(node.parents, node.vjp(grad), strict=True):
-            grads[id(parent)] = grads[id(parent)] + parent_grad if id(parent) in grads else parent_grad
-        if not retain_graph:
-            node.release()
+    return order
+
+
+def backward__grads_into_constants(root: Tensor, gradient: np.ndarray | None = None, *,
+                                   retain_graph: bool = False) -> None:
+    _walk(root, _start(root, gradient), retain_graph, order=_order_with_constants, to_constants=True)
 
 
 def backward__retained_grads_overwritten(root: Tensor, gradient: np.ndarray | None = None, *,
