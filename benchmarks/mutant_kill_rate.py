@@ -17,10 +17,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from autograder import registry  # noqa: E402
-from autograder.grading import grade  # noqa: E402
+from autograder.grading.run import grade  # noqa: E402
+from autograder.intake.submission import load  # noqa: E402
 from autograder.sandbox.limits import Limits  # noqa: E402
 from autograder.sandbox.runner import Sandbox  # noqa: E402
-from autograder.submission import load  # noqa: E402
 from tests.test_mutants import MUTANTS, submission_with  # noqa: E402
 
 

@@ -1,6 +1,6 @@
 """MkDocs hooks: exercise pages generated from the registry, and the nav built from what exists.
 
-Lessons are ordered by file name (``01-...ipynb``); exercise pages come from ``autograder.pages``.
+Lessons are ordered by file name (``01-...ipynb``); exercise pages come from ``autograder.course.pages``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from typing import Any
 
 from mkdocs.structure.files import File, Files
 
-from autograder import pages, registry
+from autograder import registry
+from autograder.course import pages
 
 GUIDES = ("guides/students.md", "guides/instructors.md", "guides/security.md")
 ABOUT = ("corrections.md", "sources.md")

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from autograder import registry
-from autograder.grading import grade
+from autograder.grading.run import grade
+from autograder.intake.submission import load
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.runner import Sandbox
-from autograder.submission import load
 from tests.conftest import ROOT
 
 MODULES = sorted(p.stem for p in (ROOT / "tests/alternatives").glob("*.py") if p.stem in registry.SETS)

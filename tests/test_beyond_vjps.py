@@ -7,12 +7,17 @@ from pathlib import Path
 import pytest
 import torch
 
-from autograder import drivers, library, pages, registry, static
-from autograder.grading import VISIBLE_SEED, grade, plan
-from autograder.results import Status
+from autograder import library, registry
+from autograder.common.settings import VISIBLE_SEED
+from autograder.course import pages
+from autograder.grading import static
+from autograder.grading.plan import plan
+from autograder.grading.run import grade
+from autograder.intake.submission import load
+from autograder.kinds import drivers
+from autograder.report.results import Status
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.runner import Sandbox
-from autograder.submission import load
 from tests.conftest import ROOT, load_module
 
 BEYOND = ("semantics", "higher_order", "forward_mode")

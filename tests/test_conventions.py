@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from autograder import reference, registry
+from autograder import registry
+from autograder.grading import reference
 from autograder.registry import Convention, Op
 
 FACTS = [(op, c) for op in registry.OPS.values() for c in op.conventions]

@@ -11,15 +11,18 @@ import numpy as np
 import pytest
 import torch
 
-from autograder import drivers, programs, registry
+from autograder import registry
+from autograder.common.settings import VISIBLE_SEED
 from autograder.engine import SECOND_TIME, Tensor
-from autograder.grading import VISIBLE_SEED, grade, plan
-from autograder.programs import Call, Program
+from autograder.grading.plan import plan
+from autograder.grading.run import grade
+from autograder.intake.submission import load
+from autograder.kinds import drivers, programs
+from autograder.kinds.programs import Call, Program
 from autograder.registry import engine as engine_set
-from autograder.results import Status
+from autograder.report.results import Status
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.runner import Sandbox
-from autograder.submission import load
 from tests.conftest import ROOT, load_module
 
 ENGINE_OPS = registry.SETS["engine"]
@@ -188,4 +191,5 @@ def test_on_many_hidden_seeds_two_correct_engines_agree_with_torch_and_every_gra
                     got, _ = drivers.run({"driver": "engine"}, backward, list(case.inputs), dict(case.params))
                     for g, e in zip(got, expected, strict=True):
                         if e is not None:
-                            torch.testing.assert_close(g, e, rtol=op.rtol[torch.float64], atol=op.atol[torch.float64])
+                            rtol, atol = op.tolerance(torch.float64)
+                            torch.testing.assert_close(g, e, rtol=rtol, atol=atol)

@@ -28,14 +28,14 @@ import pytest
 import torch
 
 from autograder import registry
-from autograder.grading import grade
+from autograder.grading.run import grade
+from autograder.intake.submission import SubmissionError, load
 from autograder.report import github, gradescope
+from autograder.report.results import OpResult, Report, Status
 from autograder.report.text import explain
-from autograder.results import OpResult, Report, Status
 from autograder.sandbox import landlock
 from autograder.sandbox.limits import Limits, MiB
 from autograder.sandbox.runner import Sandbox
-from autograder.submission import SubmissionError, load
 from tests.conftest import ROOT, run_cli
 
 HOSTILE = ROOT / "tests" / "hostile"

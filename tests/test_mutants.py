@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from autograder import registry
-from autograder.grading import grade
+from autograder.grading.run import grade
+from autograder.intake.submission import load
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.runner import Sandbox
-from autograder.submission import load
 from tests.conftest import ROOT
 
 MIN_MUTANTS = 3

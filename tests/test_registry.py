@@ -8,7 +8,8 @@ import inspect
 import pytest
 import torch
 
-from autograder import drivers, registry
+from autograder import registry
+from autograder.kinds import drivers
 from tests.conftest import ROOT, load_module
 
 

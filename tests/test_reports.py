@@ -10,7 +10,7 @@ import pytest
 
 from autograder import registry
 from autograder.report import gradescope
-from autograder.results import OpResult, Report, Status
+from autograder.report.results import OpResult, Report, Status
 from tests.conftest import ROOT, run_cli
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from autograder import static
+from autograder.grading import static
 from autograder.sandbox import landlock, protocol, wire
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.runner import Sandbox

@@ -12,32 +12,22 @@ from __future__ import annotations
 import io
 import json
 import secrets
-import stat
 import zipfile
-from pathlib import Path
 
-import autograder
-from autograder import pins, registry
+from autograder import registry
+from autograder.common import pins, settings
+from autograder.common.files import add_member as _add
+from autograder.common.project import PACKAGE, ROOT
 
-PACKAGE = Path(autograder.__file__).resolve().parent
-ROOT = PACKAGE.parent
 TEMPLATES = PACKAGE / "templates"
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
-def _add(z: zipfile.ZipFile, name: str, data: bytes, executable: bool = False) -> None:
-    info = zipfile.ZipInfo(name, ZIP_DATE)
-    info.external_attr = (stat.S_IFREG | (0o755 if executable else 0o644)) << 16
-    info.compress_type = zipfile.ZIP_DEFLATED
-    z.writestr(info, data)
-
-
-def bundle(secret: bytes | None = None, sets: list[str] | None = None, timeout: float = 20.0) -> bytes:
+def bundle(secret: bytes | None = None, sets: list[str] | None = None, timeout: float = settings.TIMEOUT) -> bytes:
     """The zip's bytes. ``sets``: grade only these (default: every op). A new secret if none is given."""
     if sets:
         registry.select(sets)  # raises KeyError for an unknown set
     ops = registry.select(sets or [])
-    config = {"sets": sets or [], "timeout": timeout, "budget": len(ops) * (timeout + 5) + 180}
+    config = {"sets": sets or [], "timeout": timeout, "budget": settings.time_budget(len(ops), timeout, startup=180)}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
         _add(z, "setup.sh", (TEMPLATES / "gradescope_setup.sh").read_bytes(), executable=True)

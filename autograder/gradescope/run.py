@@ -19,10 +19,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from autograder.cli import write_atomically
-from autograder.collect import gather
+from autograder.common.files import write_atomically
+from autograder.common.project import grade_command
+from autograder.intake.collect import gather
+from autograder.intake.submission import SubmissionError
 from autograder.report.gradescope import crashed
-from autograder.submission import SubmissionError
 
 CONFIG = "config.json"
 SECRET = "secret"
@@ -75,8 +76,8 @@ def run(root: Path, user_name: str) -> int:
         for name, data in submission.files.items():
             (staged / name).write_bytes(data)
         out = results.parent / f".grading.{os.getpid()}.json"
-        command = [sys.executable, "-m", "autograder", "grade", str(staged), "--secret-file", str(source / SECRET),
-                   "--format", "gradescope", "--output", str(out), "--quiet", "--timeout", str(config["timeout"])]
+        command = grade_command(staged, "--secret-file", str(source / SECRET), "--format", "gradescope", "--output",
+                                str(out), "--quiet", "--timeout", str(config["timeout"]))
         command += ["--ops", *config["sets"]] if config.get("sets") else []
         command += ["--sandbox-user", user] if user else []
         try:

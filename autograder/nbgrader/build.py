@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from autograder import registry
-from autograder.grading import SITE
+from autograder.common.files import write_atomically
+from autograder.common.project import ROOT
+from autograder.common.settings import SITE
+from autograder.course.pages import set_title
 from autograder.nbgrader import selfcheck, sources
-from autograder.pages import set_title
 from autograder.registry import Op
 
-ROOT = Path(__file__).resolve().parents[2]
 SECRET_FILE = "autograder_secret.txt"
 REPORT_DIR = "autograder_reports"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -174,8 +175,6 @@ def config(course_id: str, db_url: str | None) -> str:
 
 
 def _write(path: Path, text: str, mode: int = 0o644) -> None:
-    from autograder.cli import write_atomically
-
     write_atomically(str(path), text)
     path.chmod(mode)
 

@@ -1,7 +1,7 @@
 """The nbgrader autograde step that decides the score: the course autograder, run outside the kernel.
 
 Registered in ``c.Autograde.autograde_preprocessors`` after ``Execute`` and before ``SaveAutoGrades``. For
-each submitted notebook it turns the code cells into ``<set>.py`` (:mod:`autograder.notebook_code`),
+each submitted notebook it turns the code cells into ``<set>.py`` (:mod:`autograder.intake.notebook_code`),
 grades that with ``python -m autograder grade`` in a subprocess (visible and hidden cases, the secret read
 from a file the course keeps outside ``source/``), and replaces each test cell's outputs with the verdict:
 nothing but the score for a pass, the score and the explanation for partial credit, an error output with
@@ -22,12 +22,16 @@ from nbformat import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Float, Unicode
 
-from autograder import notebook_code, registry, results_io
-from autograder.cli import grader_env, write_atomically
+from autograder import registry
+from autograder.common import settings
+from autograder.common.files import write_atomically
+from autograder.common.project import grader_env
+from autograder.intake import notebook_code
 from autograder.nbgrader.build import grade_cell_id
 from autograder.registry import Op
+from autograder.report import load as results_io
+from autograder.report.results import OpResult, Status
 from autograder.report.text import explain
-from autograder.results import OpResult, Status
 
 NOTE = "The autograder grades the code cells of this notebook as one module, {file}."
 
@@ -54,7 +58,7 @@ class GradeOutOfKernel(NbGraderPreprocessor):
 
     secret_file = Unicode("", help="File with the course secret (hidden cases are seeded from it).").tag(config=True)
     report_dir = Unicode("", help="Where to keep the full JSON report of each graded notebook.").tag(config=True)
-    timeout = Float(20.0, help="Seconds allowed per op.").tag(config=True)
+    timeout = Float(settings.TIMEOUT, help="Seconds allowed per op.").tag(config=True)
     python = Unicode(sys.executable, help="The Python that runs `python -m autograder grade`.").tag(config=True)
 
     def _tests(self, nb: NotebookNode) -> dict[str, tuple[Op, NotebookNode]]:
@@ -75,10 +79,10 @@ class GradeOutOfKernel(NbGraderPreprocessor):
             for name in {op.set for op in ops}:
                 (submission / f"{name}.py").write_text(module, encoding="utf-8")
             out = Path(tmp, "report.json")
-            command = [self.python, "-m", "autograder", "grade", str(submission), "--ops", *(op.name for op in ops),
-                       "--secret-file", self.secret_file, "--format", "json", "--output", str(out), "--quiet",
-                       "--timeout", f"{self.timeout:g}"]
-            budget = len(ops) * (self.timeout + 5) + 120
+            command = grade_command(submission, "--ops", *(op.name for op in ops), "--secret-file", self.secret_file,
+                                    "--format", "json", "--output", str(out), "--quiet", "--timeout",
+                                    f"{self.timeout:g}", python=self.python)
+            budget = settings.time_budget(len(ops), self.timeout)
             try:
                 done = subprocess.run(command, env=grader_env(), cwd=tmp, capture_output=True, text=True,
                                       timeout=budget)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import torch
 
-from autograder import reference
-from autograder.grading import VISIBLE_SEED, plan
+from autograder.common.settings import VISIBLE_SEED
+from autograder.grading.plan import plan
+from autograder.grading.run import reference
 from autograder.registry import Case, Op
 
 Tensor = torch.Tensor
@@ -42,7 +43,7 @@ def source(op: Op) -> str:
     case, grad = pick(op)
     expected = reference.vjp(op, case, grad)
     dtype = case.inputs[0].dtype if case.inputs[0].is_floating_point() else torch.float64
-    rtol, atol = op.rtol.get(dtype, 1e-7), op.atol.get(dtype, 1e-9)
+    rtol, atol = op.tolerance(dtype)
     params = "".join(f", {k}={v!r}" for k, v in case.params.items())
     inputs = "".join(f"\n    {_literal(t.contiguous())}," for t in case.inputs)
     wanted = "".join(f"\n    {_literal(e)}," for e in expected)

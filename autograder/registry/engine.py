@@ -1,7 +1,7 @@
 """Set ``engine``: your own ``backward()``, on the numpy tensors of :mod:`autograder.engine`.
 
 One function, ``backward(root, gradient=None, *, retain_graph=False)``, graded as four exercises, one per
-behaviour of torch's engine. Each case is a graph program (:mod:`autograder.programs`): the sandboxed child runs
+behaviour of torch's engine. Each case is a graph program (:mod:`autograder.kinds.programs`): the sandboxed child runs
 it with the student's ``backward``, the grader runs it in torch, and every watched ``.grad``, every call's error
 and (where it is the point) every node's freed state are compared.
 """
@@ -13,8 +13,8 @@ from math import prod
 import numpy as np
 import torch
 
-from autograder import programs
-from autograder.programs import Call, Leaves, Node, Ops, Program, Shape
+from autograder.kinds import programs
+from autograder.kinds.programs import Call, Leaves, Node, Ops, Program, Shape
 from autograder.registry.cases import Case
 from autograder.registry.op import Op, Page
 

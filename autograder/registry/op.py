@@ -8,6 +8,7 @@ from typing import Any
 
 import torch
 
+from autograder.common import settings
 from autograder.registry.cases import Case
 
 Tensor = torch.Tensor
@@ -58,7 +59,7 @@ class Op:
     forward is the torch op itself and the reference gradient is torch autograd's, in float64.
 
     Other kinds (``driver`` other than ``vjp``) call ``function(*functions, *inputs, **params)`` or probe a class,
-    and compare with ``expected(case)``: see :mod:`autograder.drivers`.
+    and compare with ``expected(case)``: see :mod:`autograder.kinds.drivers`.
     """
 
     name: str
@@ -115,12 +116,8 @@ class Op:
     """With ``explain``: a one-line verdict per result name (``outputs``), the summary of a failed hidden case."""
     repro: Callable[[Case], str] | None = None
     """Code that reruns a case on the student's own machine, when the generic one would not."""
-    rtol: dict[torch.dtype, float] = field(
-        default_factory=lambda: {torch.float64: 1e-7, torch.float32: 1e-4}
-    )
-    atol: dict[torch.dtype, float] = field(
-        default_factory=lambda: {torch.float64: 1e-9, torch.float32: 1e-5}
-    )
+    rtol: dict[torch.dtype, float] = field(default_factory=lambda: dict(settings.RTOL))
+    atol: dict[torch.dtype, float] = field(default_factory=lambda: dict(settings.ATOL))
 
     @property
     def function(self) -> str:
@@ -164,6 +161,10 @@ class Op:
         plain = [p for p in self.parameters if p not in self.params]
         keywords = f", *, {', '.join(self.params)}" if self.params else ""
         return f"{self.function}({', '.join(plain)}{keywords})"
+
+    def tolerance(self, dtype: torch.dtype) -> tuple[float, float]:
+        """(rtol, atol) for results of ``dtype``: see :func:`autograder.common.settings.tolerance`."""
+        return settings.tolerance(dtype, self.rtol, self.atol)
 
     def is_differentiable(self, index: int) -> bool:
         return self.differentiable is None or self.differentiable[index]

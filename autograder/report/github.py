@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from autograder.results import Report
+from autograder.report.results import Report
 
 
 def _cell(text: str) -> str:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 
 from autograder import registry
+from autograder.report.results import Report
 from autograder.report.text import explain
-from autograder.results import Report
 
 
 def _function(op: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from autograder.results import Report
+from autograder.report.results import Report
 
 
 def render(report: Report) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
+from autograder.report.results import Report, Status
 from autograder.report.text import explain
-from autograder.results import Report, Status
 
 
 def render(report: Report) -> str:

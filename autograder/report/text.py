@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from autograder.results import OpResult, Report
+from autograder.report.results import OpResult, Report
 
 
 def explain(r: OpResult) -> str:

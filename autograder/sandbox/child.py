@@ -19,7 +19,7 @@ from typing import Any
 
 import torch
 
-from autograder import drivers
+from autograder.kinds import drivers
 from autograder.sandbox import policy, wire
 
 Tensor = torch.Tensor

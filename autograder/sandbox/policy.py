@@ -14,7 +14,7 @@ Exercises about autograd itself may call it, except for the few entry points the
 Jacobian helper in an exercise about building Jacobians).
 
 This is a policy check, stated as such: code determined to get around it can (by building a new C++
-engine object, for one). The static check in :mod:`autograder.static` catches the plain spellings before
+engine object, for one). The static check in :mod:`autograder.grading.static` catches the plain spellings before
 anything runs.
 """
 

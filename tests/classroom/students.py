@@ -13,8 +13,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from autograder import reference, registry
-from autograder.grading import VISIBLE_SEED, plan
+from autograder import registry
+from autograder.common.settings import VISIBLE_SEED
+from autograder.grading import reference
+from autograder.grading.plan import plan
 from autograder.nbgrader.build import BEGIN, END, answer_cell_id
 from autograder.registry import Op
 from tests.conftest import ROOT

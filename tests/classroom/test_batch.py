@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder import archive, collect, registry
+from autograder import registry
+from autograder.intake import archive, collect
+from autograder.intake.submission import SubmissionError
 from autograder.nbgrader.build import notebook
-from autograder.submission import SubmissionError
 from tests.classroom import students
 from tests.classroom.conftest import SET, tool_env
 from tests.classroom.test_submit import make_zip

@@ -19,7 +19,8 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder import registry
-from autograder.grading import VISIBLE_SEED, plan
+from autograder.common.settings import VISIBLE_SEED
+from autograder.grading.plan import plan
 from autograder.nbgrader.build import BEGIN, END, REPORT_DIR, SECRET_FILE, answer_cell_id, grade_cell_id
 from autograder.nbgrader.sources import parse
 from tests.classroom import students

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from autograder import notebook_code
+from autograder.intake import notebook_code
 
 
 def nb(*sources: str, test: str | None = None) -> dict[str, Any]:

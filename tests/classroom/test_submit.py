@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder import archive, registry
-from autograder.submission import MAX_FILE_BYTES
+from autograder import registry
+from autograder.intake import archive
+from autograder.intake.submission import MAX_FILE_BYTES
 from tests.conftest import ROOT, run_cli
 
 SETS = list(registry.SETS)

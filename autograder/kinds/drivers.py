@@ -8,7 +8,7 @@ result) and what it measured about the call (compared like results too).
 - ``vjp`` and ``call``: ``function(*functions, *tensors, **params)``;
 - ``modes``: the same, and whether the student evaluated the library function in forward mode, reverse mode
   or both, counted by an identity op on its output whose forward-mode and reverse-mode rules count calls;
-- ``engine``: the case's graph program (:mod:`autograder.programs`) on the numpy tensors of
+- ``engine``: the case's graph program (:mod:`autograder.kinds.programs`) on the numpy tensors of
   :mod:`autograder.engine`, differentiated by the student's own ``backward(root, gradient, *, retain_graph)``;
 - ``function``: the student's ``torch.autograd.Function`` subclass is probed: its output, its backward for a
   cotangent ``v``, the derivative of that backward for a cotangent ``u`` (so the backward must be
@@ -27,7 +27,8 @@ import torch.autograd.forward_ad  # imported before the fork: the locked-down ch
 import torch.autograd.functional
 import torch.func
 
-from autograder import engine, library, programs
+from autograder import engine, library
+from autograder.kinds import programs
 from autograder.sandbox import policy
 
 Tensor = torch.Tensor
@@ -122,7 +123,7 @@ def _gradgradcheck_passed(cls: Any, x: Tensor) -> Tensor:
 def _engine(backward: Any, named: list[Callable[..., Tensor]], arrays: list[Tensor],
             params: dict[str, Any]) -> tuple[Any, list[Tensor]]:
     """The case's graph program built on :class:`autograder.engine.Tensor`, differentiated by the student's
-    ``backward``: see :mod:`autograder.programs`."""
+    ``backward``: see :mod:`autograder.kinds.programs`."""
     (numbers,) = arrays
     return programs.run(programs.Program.from_params(params["program"]), numbers,
                         programs.EngineBackend(backward)), []

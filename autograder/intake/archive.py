@@ -22,14 +22,14 @@ from pathlib import Path
 from typing import Any
 
 import autograder
-from autograder.submission import MAX_FILE_BYTES, SubmissionError
+from autograder.common.files import add_member
+from autograder.intake.submission import MAX_FILE_BYTES, SubmissionError
 
 MANIFEST = "manifest.json"
 FORMAT = "autograd-by-hand submission"
 MAX_ARCHIVE_BYTES = 16 << 20
 MAX_TOTAL_BYTES = 8 << 20
 MAX_MEMBERS = 64
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 class ArchiveError(SubmissionError):
@@ -64,11 +64,8 @@ def pack(files: dict[str, bytes]) -> tuple[bytes, dict[str, Any]]:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         for name in [*sorted(files), MANIFEST]:
-            info = zipfile.ZipInfo(name, ZIP_DATE)
-            info.external_attr = (stat.S_IFREG | 0o644) << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
             data = files[name] if name in files else (json.dumps(record, indent=2) + "\n").encode()
-            z.writestr(info, data)
+            add_member(z, name, data)
     return buffer.getvalue(), record
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from autograder import archive, notebook_code, registry
-from autograder.submission import Submission, SubmissionError, load
+from autograder import registry
+from autograder.intake import archive, notebook_code
+from autograder.intake.submission import Submission, SubmissionError, load
 
 NOTEBOOK_DEPTH = 2
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-ROOT = Path(__file__).resolve().parents[1]
+from autograder.common.project import ROOT
 
 
 def pinned(path: Path = ROOT / "requirements.txt") -> dict[str, str]:

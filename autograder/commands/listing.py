@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from collections import Counter
 
 from autograder import registry
+from autograder.commands import EXIT_PASSED
 
 
 def render_list(fmt: str) -> str:
@@ -19,3 +21,8 @@ def render_list(fmt: str) -> str:
             shown = f"{op.name}: {op.signature}" if uses[op.function] > 1 else op.signature
             lines.append(f"  {shown:<48} {op.summary}")
     return "\n".join(lines) + "\n"
+
+
+def main(args: argparse.Namespace) -> int:
+    print(render_list(args.format), end="")
+    return EXIT_PASSED

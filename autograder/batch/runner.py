@@ -1,9 +1,9 @@
 """``python -m autograder batch SUBMISSIONS_DIR --secret-file F -o OUT_DIR [-j 2]``: grade a whole class.
 
-Submissions are found by :func:`autograder.collect.discover` (nbgrader's ``submitted/`` layout or one
-folder or zip per student) and read by :func:`autograder.collect.gather`; a submission that cannot be
+Submissions are found by :func:`autograder.intake.collect.discover` (nbgrader's ``submitted/`` layout or one
+folder or zip per student) and read by :func:`autograder.intake.collect.gather`; a submission that cannot be
 read is refused with the reason, and the rest go on. ``-j N`` worker processes
-(:mod:`autograder.batch_worker`), each with its own sandbox, grade one submission at a time; a worker
+(:mod:`autograder.batch.worker`), each with its own sandbox, grade one submission at a time; a worker
 that dies or hangs is replaced and its submission retried once. What lands in ``OUT_DIR``::
 
     results/<student>.json     the full record, written last and atomically: the checkpoint
@@ -34,12 +34,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import autograder
-from autograder.cli import grader_env, write_atomically
-from autograder.collect import discover, gather
+from autograder.common import settings
+from autograder.common.files import write_atomically
+from autograder.common.project import ROOT, grader_env
+from autograder.intake.collect import discover, gather
+from autograder.intake.submission import Submission, SubmissionError
 from autograder.registry import Op
-from autograder.submission import Submission, SubmissionError
 
-GRADER_PATH = str(Path(autograder.__file__).resolve().parents[1])
 """Where this grader is imported from: the workers' working directory, so they import the same one."""
 MAX_ATTEMPTS = 2
 
@@ -59,9 +60,9 @@ class Worker:
         logs.mkdir(parents=True, exist_ok=True)
         with open(logs / f"worker-{number}.log", "ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "autograder.batch_worker", "--secret-file", secret_file,
+                [sys.executable, "-m", "autograder.batch.worker", "--secret-file", secret_file,
                  "--timeout", f"{timeout:g}"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
-                cwd=GRADER_PATH, env=grader_env())
+                cwd=str(ROOT), env=grader_env())
         self.number = number
         self.job: Job | None = None
         self.started = 0.0
@@ -129,7 +130,7 @@ class Batch:
                  progress: Progress | None = None) -> None:
         self.out, self.ops, self.secret_file, self.timeout, self.jobs = out, ops, secret_file, timeout, jobs
         self.progress = progress
-        self.budget = len(ops) * (timeout + 5) + 120
+        self.budget = settings.time_budget(len(ops), timeout)
         self.failed: list[str] = []
 
     # -- files ---------------------------------------------------------------------------------------

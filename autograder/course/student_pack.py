@@ -16,10 +16,11 @@ import tempfile
 from importlib import metadata
 from pathlib import Path
 
-from autograder import pins, registry
+from autograder import registry
+from autograder.common import pins
+from autograder.common.project import PACKAGE, ROOT
 
-ROOT = pins.ROOT
-TEMPLATES = ROOT / "autograder" / "templates"
+TEMPLATES = PACKAGE / "templates"
 NOTEBOOK_TOOLS = ("jupyterlab", "ipykernel")
 IGNORED = ("__pycache__", "*.pyc")
 GITIGNORE = ".venv/\n__pycache__/\n*.pyc\n.ipynb_checkpoints/\nsubmission.zip\ncheck-summary.md\n"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import torch
 
 from autograder.registry import Op
-from autograder.results import Status
+from autograder.report.results import Status
 
 Tensor = torch.Tensor
 
@@ -84,7 +84,7 @@ def values(op: Op, i: int, actual: Tensor, expected: Tensor) -> Verdict:
                                       f"{tuple(expected.shape)}", i)
     if actual.dtype != expected.dtype:
         return Verdict(Status.FAILED, f"{what} has dtype {actual.dtype}, {should} dtype {expected.dtype}", i)
-    rtol, atol = op.rtol.get(expected.dtype, 1e-3), op.atol.get(expected.dtype, 1e-4)
+    rtol, atol = op.tolerance(expected.dtype)
     if torch.isclose(actual, expected, rtol=rtol, atol=atol, equal_nan=True).all():
         return Verdict(Status.PASSED)
     err, where = max_error(actual, expected)

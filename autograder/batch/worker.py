@@ -1,6 +1,6 @@
 """One worker of ``batch``: its own sandbox, then one submission at a time from the coordinator.
 
-Started as ``python -m autograder.batch_worker --secret-file F --timeout S``. It starts its sandbox first
+Started as ``python -m autograder.batch.worker --secret-file F --timeout S``. It starts its sandbox first
 and reads the secret only after that (the zygote never has it). Jobs arrive on stdin as JSON lines
 (``{"student", "path", "files": {name: base64}, "ops": [...]}``); each answer is one JSON line on the
 original stdout (``{"student", "report", "text"}``). Anything else written to stdout goes to stderr, so
@@ -16,22 +16,23 @@ import os
 import sys
 from pathlib import Path
 
+from autograder.common import settings
 from autograder.sandbox.runner import Sandbox
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m autograder.batch_worker")
+    parser = argparse.ArgumentParser(prog="python -m autograder.batch.worker")
     parser.add_argument("--secret-file", required=True)
-    parser.add_argument("--timeout", type=float, default=20.0)
+    parser.add_argument("--timeout", type=float, default=settings.TIMEOUT)
     args = parser.parse_args(argv)
     answers = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)
     with Sandbox() as sandbox:
         from autograder import registry
-        from autograder.grading import grade
+        from autograder.grading.run import grade
+        from autograder.intake.submission import Submission
         from autograder.report import text
         from autograder.sandbox.limits import Limits
-        from autograder.submission import Submission
 
         secret = Path(args.secret_file).read_bytes().strip()
         limits = Limits(seconds=args.timeout)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from autograder.results import Failure, OpResult, Report, Status
+from autograder.report.results import Failure, OpResult, Report, Status
 
 DERIVED = ("score", "max_score")
 

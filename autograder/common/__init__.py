@@ -1,0 +1,1 @@
+"""Helpers every command uses, written once: files, the project, policy values."""

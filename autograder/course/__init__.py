@@ -1,0 +1,1 @@
+"""Course and site helpers: exercise pages, the student pack."""

@@ -1,0 +1,2 @@
+"""Grading: plans and seeds, running the child, judging, explaining, the torch reference, comparison,
+diagnosis, the static policy check."""
