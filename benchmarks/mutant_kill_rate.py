@@ -17,17 +17,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from autograder import registry  # noqa: E402
-from autograder.grading.run import grade  # noqa: E402
+from autograder.grading.run import grade, open_sandbox  # noqa: E402
 from autograder.intake.submission import load  # noqa: E402
 from autograder.sandbox.limits import Limits  # noqa: E402
-from autograder.sandbox.runner import Sandbox  # noqa: E402
 from tests.test_mutants import MUTANTS, submission_with  # noqa: E402
 
 
 def main() -> None:
     started = time.perf_counter()
     total, killed, survivors = Counter(), Counter(), []
-    with Sandbox() as sandbox:
+    with open_sandbox() as sandbox:
         for group, mistakes in MUTANTS.items():
             ops = [registry.OPS[name] for name in group]
             for mistake in mistakes:

@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 
 from autograder import registry
-from autograder.grading.run import grade
+from autograder.grading.run import grade, open_sandbox
 from autograder.intake.submission import load
 from autograder.sandbox.limits import Limits
-from autograder.sandbox.runner import Sandbox
 from tests.conftest import ROOT
 
 MODULES = sorted(p.stem for p in (ROOT / "tests/alternatives").glob("*.py") if p.stem in registry.SETS)
@@ -30,7 +29,7 @@ def test_alternative_implementations_get_full_marks(module: str, tmp_path: Path)
     shutil.copy(path, tmp_path / f"{module}.py")
     ops = [registry.OPS[name] for name in implemented(path)]
     assert ops
-    with Sandbox() as sandbox:
+    with open_sandbox() as sandbox:
         report = grade(sandbox, load(tmp_path, list(registry.SETS)), ops, mode="grade", secret=b"alt",
                        limits=Limits())
     failed = {r.op: r.summary for r in report.results if not r.passed}

@@ -12,7 +12,7 @@ from autograder.common.settings import VISIBLE_SEED
 from autograder.course import pages
 from autograder.grading import static
 from autograder.grading.plan import plan
-from autograder.grading.run import grade
+from autograder.grading.run import grade, open_sandbox
 from autograder.intake.submission import load
 from autograder.kinds import drivers
 from autograder.report.results import Status
@@ -26,7 +26,7 @@ JVPS = [op for op in registry.SETS["forward_mode"] if op.name.endswith("_jvp")]
 
 @pytest.fixture(scope="module")
 def sandbox():
-    with Sandbox() as box:
+    with open_sandbox() as box:
         yield box
 
 

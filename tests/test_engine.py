@@ -15,14 +15,13 @@ from autograder import registry
 from autograder.common.settings import VISIBLE_SEED
 from autograder.engine import SECOND_TIME, Tensor
 from autograder.grading.plan import plan
-from autograder.grading.run import grade
+from autograder.grading.run import grade, open_sandbox
 from autograder.intake.submission import load
 from autograder.kinds import drivers, programs
 from autograder.kinds.programs import Call, Program
 from autograder.registry import engine as engine_set
 from autograder.report.results import Status
 from autograder.sandbox.limits import Limits
-from autograder.sandbox.runner import Sandbox
 from tests.conftest import ROOT, load_module
 
 ENGINE_OPS = registry.SETS["engine"]
@@ -171,7 +170,7 @@ def backward(root, gradient=None, *, retain_graph=False):
 
 def test_an_engine_that_hands_the_work_to_torch_autograd_is_refused(tmp_path: Path) -> None:
     (tmp_path / "engine.py").write_text(TORCH_ENGINE)
-    with Sandbox() as sandbox:
+    with open_sandbox() as sandbox:
         report = grade(sandbox, load(tmp_path, list(registry.SETS)), ENGINE_OPS, mode="check", secret=None,
                        limits=Limits())
     assert [r.status for r in report.results] == [Status.POLICY] * len(ENGINE_OPS)

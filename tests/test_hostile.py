@@ -28,7 +28,7 @@ import pytest
 import torch
 
 from autograder import registry
-from autograder.grading.run import grade
+from autograder.grading.run import grade, open_sandbox
 from autograder.intake.submission import SubmissionError, load
 from autograder.report import github, gradescope
 from autograder.report.results import OpResult, Report, Status
@@ -172,7 +172,7 @@ def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
-    with Sandbox() as box:
+    with open_sandbox() as box:
         yield box
 
 

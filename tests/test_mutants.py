@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from autograder import registry
-from autograder.grading.run import grade
+from autograder.grading.run import grade, open_sandbox
 from autograder.intake.submission import load
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.runner import Sandbox
@@ -62,7 +62,7 @@ CASES = [(group, mistake) for group, by_mistake in MUTANTS.items() for mistake i
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
-    with Sandbox() as box:
+    with open_sandbox() as box:
         yield box
 
 

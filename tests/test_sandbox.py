@@ -13,6 +13,7 @@ import pytest
 import torch
 
 from autograder.grading import static
+from autograder.grading.run import open_sandbox
 from autograder.sandbox import landlock, protocol, wire
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.runner import Sandbox
@@ -240,7 +241,7 @@ def test_the_static_check_resolves_imports_and_follows_helpers(source: str, foun
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
-    with Sandbox() as box:
+    with open_sandbox() as box:
         yield box
 
 

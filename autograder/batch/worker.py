@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from autograder.common import settings
-from autograder.sandbox.runner import Sandbox
+from autograder.grading.run import open_sandbox
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     answers = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)
-    with Sandbox() as sandbox:
+    with open_sandbox() as sandbox:
         from autograder import registry
         from autograder.grading.run import grade
         from autograder.intake.submission import Submission

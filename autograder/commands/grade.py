@@ -19,12 +19,13 @@ from autograder.common.project import SECRET_ENV
 
 def main(args: argparse.Namespace) -> int:
     # The sandbox is started first, from a process that has imported torch and nothing secret.
+    from autograder.grading.run import open_sandbox
     from autograder.sandbox.runner import Sandbox
 
     sandboxes: list[Sandbox] = []
     try:
         for _ in range(max(1, args.jobs)):
-            sandboxes.append(Sandbox(getattr(args, "sandbox_user", None)))
+            sandboxes.append(open_sandbox(getattr(args, "sandbox_user", None)))
     except (PermissionError, LookupError, ValueError) as err:
         for box in sandboxes:
             box.close()

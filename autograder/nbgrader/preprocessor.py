@@ -25,7 +25,7 @@ from traitlets import Float, Unicode
 from autograder import registry
 from autograder.common import settings
 from autograder.common.files import write_atomically
-from autograder.common.project import grader_env
+from autograder.common.project import grade_command, grader_env
 from autograder.intake import notebook_code
 from autograder.nbgrader.build import grade_cell_id
 from autograder.registry import Op

@@ -19,8 +19,8 @@ from typing import Any
 
 import torch
 
-from autograder.kinds import drivers
 from autograder.sandbox import policy, wire
+from autograder.sandbox.drivers import Drivers
 
 Tensor = torch.Tensor
 PACKAGE = "submission"
@@ -109,7 +109,7 @@ def _write(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
-def serve(fd: int, job: dict[str, Any], tensors: list[Tensor | None], layers: list[str]) -> None:
+def serve(fd: int, job: dict[str, Any], tensors: list[Tensor | None], layers: list[str], drivers: Drivers) -> None:
     """Run every call of ``job`` and write one frame per call to ``fd``, then a final frame.
 
     The first frame says whether the import worked and which isolation ``layers`` are active.

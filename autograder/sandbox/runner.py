@@ -14,6 +14,7 @@ from typing import Any
 import torch
 
 from autograder.sandbox import confine, privileges, protocol, wire, zygote
+from autograder.sandbox.drivers import Drivers
 from autograder.sandbox.limits import Limits
 
 Frame = tuple[dict[str, Any], list[torch.Tensor | None]]
@@ -53,12 +54,13 @@ class Run:
 class Sandbox:
     """Owns one zygote. Create it before reading secrets or importing reference solutions.
 
-    With ``user`` (the grader running as root), student code runs as that unprivileged user.
+    ``drivers`` say how to call a student's function (see :mod:`autograder.sandbox.drivers`). With ``user`` (the
+    grader running as root), student code runs as that unprivileged user.
     """
 
-    def __init__(self, user: str | None = None) -> None:
+    def __init__(self, drivers: Drivers, user: str | None = None) -> None:
         self.user = user
-        self.pid, self.sock = zygote.start(privileges.account(user) if user else None)
+        self.pid, self.sock = zygote.start(drivers, privileges.account(user) if user else None)
         # Same-user processes (a child, where Landlock is missing) may not read this process's memory.
         confine.prctl(confine.PR_SET_DUMPABLE, 0)
         self._reader = wire.FrameReader(max_bytes=1 << 62)

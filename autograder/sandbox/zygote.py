@@ -31,8 +31,8 @@ from typing import Any
 
 import torch
 
-from autograder.kinds import drivers
 from autograder.sandbox import child, confine, limits, policy, privileges, wire
+from autograder.sandbox.drivers import Drivers
 
 _EXIT = os._exit  # taken now: a child's student code may replace os._exit
 
@@ -51,14 +51,14 @@ def _receive_job(sock: socket.socket) -> tuple[list[int], dict[str, Any], list[t
 
 
 def _run_child(fds: list[int], job: dict[str, Any], tensors: list[torch.Tensor | None], workdir: str,
-               account: privileges.Account | None) -> None:
+               account: privileges.Account | None, drivers: Drivers) -> None:
     result_fd, output_fd = fds
     status = 70
     try:
         layers = limits.lock_down(limits.Limits(**job["limits"]), (result_fd,), output_fd, workdir, (job["dir"],),
                                   account)
         policy.install()
-        child.serve(result_fd, job, tensors, layers)
+        child.serve(result_fd, job, tensors, layers, drivers)
         status = 0
     except BaseException:
         status = 71
@@ -110,7 +110,7 @@ def _clean_up_after(pid: int) -> tuple[int, int]:
     return status, killed
 
 
-def serve(sock: socket.socket, account: privileges.Account | None = None) -> None:
+def serve(sock: socket.socket, drivers: Drivers, account: privileges.Account | None = None) -> None:
     """The zygote's loop: runs until the grader closes the socket. Children run as ``account`` if given."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     warmed = False
@@ -128,7 +128,7 @@ def serve(sock: socket.socket, account: privileges.Account | None = None) -> Non
         pid = os.fork()
         if pid == 0:
             sock.close()
-            _run_child(fds, meta, tensors, workdir, account)
+            _run_child(fds, meta, tensors, workdir, account, drivers)
         for fd in fds:
             os.close(fd)
         sock.sendall(wire.encode({"pid": pid}))
@@ -191,7 +191,7 @@ def _become_zygote(sock: socket.socket, grader: int) -> None:
     torch.ones(2, dtype=torch.float64).mul(2)
 
 
-def start(account: privileges.Account | None = None) -> tuple[int, socket.socket]:
+def start(drivers: Drivers, account: privileges.Account | None = None) -> tuple[int, socket.socket]:
     """Fork the zygote from the current (clean) process; returns its pid and the grader's socket end."""
     torch.set_num_threads(1)  # a child of a process that ran a parallel op can deadlock in OpenMP
     ours, theirs = socket.socketpair()
@@ -206,7 +206,7 @@ def start(account: privileges.Account | None = None) -> tuple[int, socket.socket
                 # Children running as another user cannot read the Python files under a private home
                 # (/root here): everything autograd loads lazily is loaded now, while the zygote still can.
                 drivers.warm_up()
-            serve(theirs, account)
+            serve(theirs, drivers, account)
         except BaseException:
             code = 1
         finally:
