@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from autograder import registry
-from autograder.kinds import drivers
+from autograder.kinds import KINDS, drivers
 from tests.conftest import ROOT, load_module
 
 
@@ -38,7 +38,7 @@ def test_stub_and_solution_have_the_registered_signature(op: registry.Op) -> Non
     expected = op.parameters
     for folder in ("exercises", "solutions"):
         function = getattr(load_module(ROOT / folder / f"{op.set}.py", f"_{folder}"), op.function)
-        if op.driver == "function":  # a torch.autograd.Function: the signature is its forward's
+        if op.kind.as_class:  # a torch.autograd.Function: the signature is its forward's
             assert issubclass(function, torch.autograd.Function)
             assert list(inspect.signature(function.forward).parameters) == ["ctx", *op.args]
             assert list(inspect.signature(function.backward).parameters) == ["ctx", "grad"]
@@ -71,10 +71,10 @@ def test_forbidden_calls_are_entry_points_the_policy_guards() -> None:
 
 def test_exercises_that_are_not_vjps_declare_how_they_are_checked() -> None:
     for op in registry.OPS.values():
-        if op.driver == "vjp":
+        if op.takes_grad:
             continue
         assert op.expected is not None and op.outputs, op.name
-        assert op.driver in drivers.DRIVERS, op.name
+        assert op.kind in KINDS.values(), op.name
         assert op.page.sections and op.page.testing and len(op.page.mistakes) >= 3, op.name
         assert set(op.why) <= {*op.outputs, *op.measured}, op.name
         case = op.cases(torch.Generator().manual_seed(0))[0]

@@ -17,8 +17,8 @@ from autograder.kinds import drivers
 from autograder.registry import Case, Op
 from tests.conftest import ROOT, load_module
 
-OPS = [op for op in registry.OPS.values() if op.driver == "vjp"]
-CALLS = [op for op in registry.OPS.values() if op.driver != "vjp"]
+OPS = [op for op in registry.OPS.values() if op.takes_grad]
+CALLS = [op for op in registry.OPS.values() if not op.takes_grad]
 
 
 def solution(op: Op):

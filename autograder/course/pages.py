@@ -72,7 +72,7 @@ def set_title(name: str) -> str:
 
 def _code(op: Op) -> str:
     """How the student's function looks in the exercise module."""
-    if op.driver == "function":
+    if op.kind.as_class:
         return (f"class {op.function}(torch.autograd.Function):  # in exercises/{op.set}.py\n"
                 f"    @staticmethod\n    def forward(ctx, {', '.join(op.args)}): ...\n\n"
                 f"    @staticmethod\n    def backward(ctx, grad): ...\n\n# used as {op.signature}")

@@ -33,7 +33,7 @@ def _plural(n: int) -> str:
 def structure(op: Op, kinds: list[object]) -> Verdict | None:
     """The returned value's shape as a Python object: a tuple with one plain tensor per input."""
     n = op.returned
-    names = [f"grad_{a}" for a in op.args] if op.takes_grad else list(op.outputs)
+    names = op.kind.returned_names(op)
     example = f"({', '.join(names)}{',' if n == 1 else ''})"
     if kinds and isinstance(kinds[0], dict):
         got = kinds[0]["returned"]

@@ -107,7 +107,7 @@ def judge(op: Op, p: Plan, run: Run, limits: Limits, answers: list[list[Tensor |
         if verdict is None and any(meta["mutated"]):
             names = op.inputs
             which = ", ".join(f"`{names[k]}`" for k, m in enumerate(meta["mutated"]) if m)
-            who = "backward" if op.takes_grad else "function"
+            who = op.kind.author
             verdict = compare.Verdict(Status.FAILED, f"your {who} modified its input {which} in place")
         for i in range(len(op.results)):
             if verdict is not None:

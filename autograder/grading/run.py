@@ -48,7 +48,7 @@ def child_job(op: Op, p: Plan) -> tuple[dict[str, object], list[Tensor]]:
         calls.append({"n_tensors": len(sent), "params": case.params})
         tensors += sent
     return {"module": op.set, "function": op.function, "driver": op.driver, "calls": calls,
-            "warm_up": op.autograd_allowed or op.driver not in ("vjp", "engine"),  # these two never run autograd
+            "warm_up": op.kind.warms_autograd(op),
             "autograd_allowed": op.autograd_allowed, "forbidden": list(op.forbidden),
             "functions": list(op.functions)}, tensors
 

@@ -13,7 +13,7 @@ from math import prod
 import numpy as np
 import torch
 
-from autograder.kinds import programs
+from autograder.kinds import ENGINE, programs
 from autograder.kinds.programs import Call, Leaves, Node, Ops, Program, Shape
 from autograder.registry.cases import Case
 from autograder.registry.op import Op, Page
@@ -355,7 +355,7 @@ TENSOR_API = (
 
 SIGNATURE = ("root", "gradient=None", "*", "retain_graph=False")
 COMMON = dict(
-    set="engine", forward=lambda numbers, **_: numbers, args=("numbers",), driver="engine", expected=expected,
+    set="engine", args=("numbers",), kind=ENGINE, expected=expected,
     outputs=OUTPUTS, function_name="backward", takes=SIGNATURE, why=WHY, said=SAID, explain=explain, repro=repro,
     policy_hint="walk the graph with t.parents and t.vjp; torch's autograd is not needed here",
     rtol={torch.float64: 1e-7}, atol={torch.float64: 1e-9},

@@ -13,6 +13,7 @@ import torch
 from torch.autograd.functional import jacobian
 
 from autograder import library
+from autograder.kinds import CALL, MODES
 from autograder.registry.cases import Case, Shape, binary_cases, expanded, normal, transposed, unary_cases, with_dtype
 from autograder.registry.linalg import MATMUL
 from autograder.registry.op import Op, Page
@@ -63,7 +64,7 @@ def jvp_op(name: str, forward: Callable[..., Tensor], args: Sequence[str], cases
         args=(*args, *(f"{a}_dot" for a in args)),
         params=params,
         cases=_with_tangents(cases),
-        driver="call",
+        kind=CALL,
         expected=_jvp_of(forward),
         outputs=("out_dot",),
         function_name=f"{name}_jvp",
@@ -280,7 +281,7 @@ JACOBIAN_BEST_MODE = Op(
     args=("x",),
     functions=("f",),
     cases=_mode_cases,
-    driver="modes",
+    kind=MODES,
     expected=_expected_mode,
     outputs=("J",),
     measured=("forward mode used", "reverse mode used"),

@@ -7,6 +7,7 @@ import torch
 from torch.autograd.functional import hessian
 
 from autograder import library
+from autograder.kinds import CALL, FUNCTION
 from autograder.registry.cases import Case, Shape, normal, transposed, with_dtype
 from autograder.registry.op import Op, Page
 
@@ -72,7 +73,7 @@ HVP = Op(
     args=("x", "v"),
     functions=("f",),
     cases=_scalar_cases(with_direction=True),
-    driver="call",
+    kind=CALL,
     expected=_expected_hvp,
     outputs=("Hv",),
     function_name="hvp",
@@ -136,7 +137,7 @@ HESSIAN = Op(
     args=("x",),
     functions=("f",),
     cases=_scalar_cases(with_direction=False),
-    driver="call",
+    kind=CALL,
     expected=_expected_hessian,
     outputs=("H",),
     function_name="hessian",
@@ -218,7 +219,7 @@ X_SIN_X = Op(
     args=("x",),
     extra_inputs=("v", "u"),
     cases=_probe_cases,
-    driver="function",
+    kind=FUNCTION,
     expected=_expected_x_sin_x,
     outputs=("out", "grad_x", "grad_grad_x"),
     measured=("gradgradcheck passed",),

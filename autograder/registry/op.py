@@ -9,6 +9,7 @@ from typing import Any
 import torch
 
 from autograder.common import settings
+from autograder.kinds import VJP, Kind
 from autograder.registry.cases import Case
 
 Tensor = torch.Tensor
@@ -58,19 +59,21 @@ class Op:
     """One exercise. Usually an op's VJP: the student writes ``<name>_backward(grad, *inputs, **params)``, the
     forward is the torch op itself and the reference gradient is torch autograd's, in float64.
 
-    Other kinds (``driver`` other than ``vjp``) call ``function(*functions, *inputs, **params)`` or probe a class,
-    and compare with ``expected(case)``: see :mod:`autograder.kinds.drivers`.
+    Other kinds call ``function(*functions, *inputs, **params)`` or probe a class, and compare with
+    ``expected(case)``: see :mod:`autograder.kinds`.
     """
 
     name: str
     set: str
-    forward: Callable[..., Tensor]
     args: tuple[str, ...]
     """Names of the tensor inputs, in order: the stub's signature is ``(grad, *args, *params)``."""
     cases: CaseMaker
     """Makes the visible cases from a seeded generator; hidden cases call it again with another seed."""
     summary: str
     page: Page
+    forward: Callable[..., Tensor] | None = None
+    """The torch op whose VJP the student writes (VJP exercises); other kinds may use it to describe the function
+    their cases are about."""
     params: tuple[str, ...] = ()
     """Keyword-only, non-tensor parameters (``dim``, ``keepdim``...), passed by name."""
     differentiable: tuple[bool, ...] | None = None
@@ -80,9 +83,9 @@ class Op:
     conventions: tuple[Convention, ...] = ()
     """Measured facts at kinks and ties; each is also a visible graded case."""
     points: float = 1.0
-    driver: str = "vjp"
-    """How the child calls the student's function: ``vjp`` is ``f(grad, *inputs, **params)`` checked against
-    torch autograd's VJP; ``call`` is ``f(*inputs, **params)`` checked against ``expected``."""
+    kind: Kind = VJP
+    """How the child calls the student's function and how the result is judged and shown (:mod:`autograder.kinds`):
+    ``VJP`` is ``f(grad, *inputs, **params)`` checked against torch autograd's VJP."""
     expected: Callable[[Case], list[Tensor | None]] | None = None
     """For ``call`` exercises: the right results for a case, computed in the grader process."""
     outputs: tuple[str, ...] = ()
@@ -124,43 +127,37 @@ class Op:
         return self.function_name or f"{self.name}_backward"
 
     @property
+    def driver(self) -> str:
+        """The kind's name, which the child looks its driver up by."""
+        return self.kind.name
+
+    @property
     def takes_grad(self) -> bool:
-        return self.driver == "vjp"
+        return self.kind.takes_grad
 
     @property
     def parameters(self) -> list[str]:
         """The student's function's parameter names, in order."""
-        if self.takes:
-            return [p.split("=")[0] for p in self.takes if p != "*"]
-        return [*(["grad"] if self.takes_grad else []), *self.functions, *self.args, *self.params]
+        return self.kind.parameters(self)
 
     @property
     def inputs(self) -> tuple[str, ...]:
         """Names of the tensors sent with each case, in order (for messages)."""
-        return (*(("grad",) if self.takes_grad else ()), *self.args, *self.extra_inputs)
+        return self.kind.inputs(self)
 
     @property
     def returned(self) -> int:
         """How many tensors the student's function returns."""
-        return len(self.args) if self.takes_grad else len(self.outputs)
+        return self.kind.returned(self)
 
     @property
     def results(self) -> tuple[str, ...]:
-        """What each compared tensor is, for messages: ``the gradient for `x```, ``the result `J``` or
-        ``the measured `forward mode used```."""
-        if self.takes_grad:
-            return tuple(f"the gradient for `{a}`" for a in self.args)
-        return (*(f"the result `{o}`" for o in self.outputs), *(f"the measured `{m}`" for m in self.measured))
+        """What each compared tensor is, for messages (see :meth:`Kind.results`)."""
+        return self.kind.results(self)
 
     @property
     def signature(self) -> str:
-        if self.driver == "function":  # a torch.autograd.Function subclass, called as Class.apply(...)
-            return f"{self.function}.apply({', '.join(self.args)})"
-        if self.takes:
-            return f"{self.function}({', '.join(self.takes)})"
-        plain = [p for p in self.parameters if p not in self.params]
-        keywords = f", *, {', '.join(self.params)}" if self.params else ""
-        return f"{self.function}({', '.join(plain)}{keywords})"
+        return self.kind.signature(self)
 
     def tolerance(self, dtype: torch.dtype) -> tuple[float, float]:
         """(rtol, atol) for results of ``dtype``: see :func:`autograder.common.settings.tolerance`."""

@@ -11,6 +11,7 @@ import torch
 from torch.autograd.functional import jacobian
 
 from autograder import library
+from autograder.kinds import CALL
 from autograder.registry.cases import Case, Shape, normal, transposed, with_dtype
 from autograder.registry.op import Op, Page
 
@@ -68,7 +69,7 @@ JACOBIAN_ROWS = Op(
     args=("x",),
     functions=("f",),
     cases=_jacobian_cases,
-    driver="call",
+    kind=CALL,
     expected=_expected_jacobian,
     outputs=("J",),
     function_name="jacobian_rows",
@@ -135,7 +136,7 @@ JACOBIAN_COLUMNS = Op(
     args=("x",),
     functions=("f",),
     cases=_jacobian_cases,
-    driver="call",
+    kind=CALL,
     expected=_expected_jacobian,
     outputs=("J",),
     function_name="jacobian_columns",
@@ -248,7 +249,7 @@ ACCUMULATE_STEPS = Op(
     functions=("model",),
     params=("micro", "lr", "steps"),
     cases=_accumulation_cases,
-    driver="call",
+    kind=CALL,
     expected=_expected_accumulation,
     outputs=("w", "grad"),
     why={"grad": "the weights are right, so the gradient you return is not the one you used: return a copy "
@@ -357,7 +358,7 @@ PER_SAMPLE_GRADS = Op(
     args=("w", "xs", "ys"),
     functions=("model",),
     cases=_per_sample_cases,
-    driver="call",
+    kind=CALL,
     expected=_expected_per_sample,
     outputs=("grad_xs", "grad_w", "grad_w_per_sample"),
     why={"grad_xs": "row i of grad_xs is the gradient of sample i's loss alone: input gradients are not summed "
