@@ -14,6 +14,7 @@ from typing import Any
 from mkdocs.structure.files import File, Files
 
 from autograder import registry
+from autograder.common.settings import SITE
 from autograder.course import pages
 
 GUIDES = ("guides/students.md", "guides/instructors.md", "guides/security.md")
@@ -61,6 +62,7 @@ that shows it. This page is generated from those places when the site is built.
 
 
 def on_config(config: Any) -> Any:
+    config["site_url"] = SITE
     docs = Path(config["docs_dir"])
     lessons = sorted(p.relative_to(docs).as_posix() for p in (docs / "lessons").glob("[0-9][0-9]-*.ipynb"))
     exercises: list[Any] = ["exercises/index.md"]

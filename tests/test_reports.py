@@ -80,8 +80,8 @@ def test_text_report_shows_the_reproduction_snippet(wrong_submission: Path, secr
 
 def test_gradescope_test_names_say_the_function_the_student_wrote() -> None:
     report = Report("grade", "s", "0" * 64, "v", "2.13.0", "3.11", {}, {})
-    report.results = [OpResult(op, registry.OPS[op].set, Status.PASSED, 1.0, 1.0, "ok", "u")
-                      for op in ("mul", "jacobian_rows", "engine_order")]
+    report.results = [OpResult(op, registry.OPS[op].set, Status.PASSED, 1.0, 1.0, "ok", "u",
+                               function=registry.OPS[op].function) for op in ("mul", "jacobian_rows", "engine_order")]
     names = [t["name"] for t in json.loads(gradescope.render(report))["tests"]]
     assert names == ["binary/mul: mul_backward", "semantics/jacobian_rows: jacobian_rows",
                      "engine/engine_order: backward"]

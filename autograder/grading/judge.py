@@ -25,7 +25,7 @@ def op_result(op: Op, status: Status, summary: str, run: Run | None = None, **kw
             output += f"\n[... {run.output_dropped} more bytes of output dropped]"
     score = op.points if status is Status.PASSED else 0.0
     return OpResult(op.name, op.set, status, score, op.points, summary, SITE + op.page_url(),
-                    output=output, seconds=run.seconds if run else 0.0, **kw)
+                    output=output, seconds=run.seconds if run else 0.0, function=op.function, **kw)
 
 
 def ended_early(op: Op, run: Run, limits: Limits, n_done: int) -> OpResult:

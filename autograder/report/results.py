@@ -48,6 +48,8 @@ class OpResult:
     output: str = ""
     seconds: float = 0.0
     layers: list[str] = field(default_factory=list, repr=False)
+    function: str = ""
+    """What the student wrote for this op: ``mul_backward``, ``jacobian_rows``, the engine's ``backward``."""
 
     @property
     def passed(self) -> bool:
