@@ -190,14 +190,18 @@ class Batch:
                             self._replace(sel, workers, worker, pending, "the worker process died")
                             continue
                         for answer in worker.answers(chunk):
-                            self.graded(worker.job, answer["report"], answer["text"])
+                            try:
+                                self.graded(worker.job, answer["report"], answer["text"])
+                            except Exception as err:  # one student's report that cannot be written stops nobody
+                                self.broke(worker.job, f"its report could not be written ({type(err).__name__}: "
+                                                       f"{err})")
                             worker.job = None
                             if pending:
                                 worker.send(pending.popleft(), self.ops)
                     for worker in list(workers):
                         if worker.job and time.monotonic() - worker.started > self.budget:
                             self._replace(sel, workers, worker, pending, f"no answer within {self.budget:g} s",
-                                          kill=True)
+                                          kill=True, retry=False)
             finally:
                 for worker in workers:
                     worker.stop(kill=True)
@@ -210,13 +214,14 @@ class Batch:
         return worker
 
     def _replace(self, sel: selectors.BaseSelector, workers: list[Worker], worker: Worker, pending: deque[Job],
-                 reason: str, kill: bool = False) -> None:
-        """A worker died or hung: retry its job once (first in line), and start a fresh worker if needed."""
+                 reason: str, kill: bool = False, retry: bool = True) -> None:
+        """A worker died or hung: retry its job once (first in line) if it died, never if it hung (every op already
+        had its time limit: a second run would take as long), and start a fresh worker if needed."""
         sel.unregister(worker.fd)
         worker.stop(kill=kill)
         workers.remove(worker)
         job = worker.job
-        if job is not None and job.attempts < MAX_ATTEMPTS:
+        if job is not None and retry and job.attempts < MAX_ATTEMPTS:
             pending.appendleft(job)
         elif job is not None:
             self.broke(job, reason)
@@ -272,6 +277,9 @@ def batch(submissions: Path, out: Path, ops: list[Op], secret_file: str, jobs: i
             submission = gather(paths[0])
         except SubmissionError as err:
             refused[student] = str(err)
+            continue
+        except Exception as err:  # a reader's bug must not stop the class: this student is recorded, not graded
+            refused[student] = f"could not be read by the grader ({type(err).__name__}: {err})"
             continue
         if not force and runner.finished(student, submission):
             counts["skipped"] += 1

@@ -12,12 +12,13 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 def write_atomically(path: str | Path, content: str | bytes) -> None:
-    """Write via a temporary file in the same directory, then rename: never a half-written file."""
+    """Write via a temporary file in the same directory, then rename: never a half-written file. Text is written as
+    UTF-8, with anything that is not valid Unicode (a lone surrogate) written as its backslash escape."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        tmp.write_bytes(content.encode("utf-8", "backslashreplace") if isinstance(content, str) else content)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)

@@ -74,9 +74,12 @@ def values(op: Op, i: int, actual: Tensor, expected: Tensor) -> Verdict:
     """Exact shape, exact dtype, then values within the dtype's tolerance, NaN where torch has NaN."""
     what = op.results[i]
     if i >= op.returned:  # a measurement of how the student's code ran, not a value it returned
-        if torch.equal(actual, expected):
+        if actual.shape == expected.shape and actual.dtype == expected.dtype and torch.equal(actual, expected):
             return Verdict(Status.PASSED)
-        return Verdict(Status.FAILED, f"{what} is {actual.tolist():g}, but it should be {expected.tolist():g}", i)
+        if actual.shape != expected.shape or actual.dtype != expected.dtype:
+            return Verdict(Status.INVALID, f"{what} came back as a tensor of shape {tuple(actual.shape)} and dtype "
+                                           f"{actual.dtype}: it was replaced from inside the child", i)
+        return Verdict(Status.FAILED, f"{what} is {actual.item():g}, but it should be {expected.item():g}", i)
     name = op.args[i] if op.takes_grad else op.outputs[i]
     should = f"but `{name}` has" if op.takes_grad else "but it should have"
     if actual.shape != expected.shape:

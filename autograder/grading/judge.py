@@ -6,7 +6,7 @@ from __future__ import annotations
 import torch
 
 from autograder.common.settings import SITE
-from autograder.grading import compare
+from autograder.grading import compare, static
 from autograder.grading.explain import describe_failure, in_words
 from autograder.grading.plan import Plan
 from autograder.registry import Case, Op
@@ -66,9 +66,19 @@ def error_result(op: Op, meta: dict[str, object], run: Run, case: Case, hidden: 
 
 
 def policy_message(op: Op, used: list[str]) -> str:
+    if used and all(static.internal(name) for name in used):
+        return (f"policy: exercises may not reach torch's internals or the grader's ({', '.join(used)}): "
+                "write the computation with public tensor operations")
     if not op.autograd_allowed:
         return f"policy: this exercise may not call autograd ({', '.join(used)}); {op.policy_hint}"
     return f"policy: this exercise may not call {', '.join(used)}; {op.policy_hint}"
+
+
+def _shaped_as(actual: list[Tensor | None], expected: list[Tensor | None]) -> bool:
+    """Every result has the shape and dtype of the right one: only then do an exercise's own explanations, which
+    read the values by position, apply."""
+    return all(a is None or e is None or (a.shape == e.shape and a.dtype == e.dtype)
+               for a, e in zip(actual, expected, strict=True))
 
 
 def judge(op: Op, p: Plan, run: Run, limits: Limits, answers: list[list[Tensor | None]]) -> OpResult:
@@ -100,6 +110,9 @@ def judge(op: Op, p: Plan, run: Run, limits: Limits, answers: list[list[Tensor |
             return op_result(op, Status.INVALID, "results arrived out of order", run, cases_run=index)
         if meta["kind"] != "result" or meta.get("policy"):
             return error_result(op, meta, run, case, hidden, index + 1, limits)
+        if meta.get("measured", 0) != len(op.measured):  # the driver's measurements, counted as the op declares
+            return op_result(op, Status.INVALID, "the process running your code sent results that do not match "
+                             "this exercise (its measurements were replaced or forged)", run, cases_run=index)
         verdict = compare.structure(op, meta["kinds"])
         expected = answers[index]
         mine = list(returned[:len(returned) - meta.get("measured", 0)])
@@ -116,7 +129,7 @@ def judge(op: Op, p: Plan, run: Run, limits: Limits, answers: list[list[Tensor |
                 v = compare.values(op, i, actual[i], expected[i])
                 verdict = None if v.ok else v
         if verdict is not None:
-            if op.explain is not None and verdict.input_index is not None:
+            if op.explain is not None and verdict.input_index is not None and _shaped_as(actual, expected):
                 verdict = in_words(op, case, verdict, expected, actual)
             failure = describe_failure(op, case, grad, hidden, verdict, expected, actual)
             where = "a hidden case" if hidden else f"case \u00ab{case.label}\u00bb"

@@ -110,10 +110,7 @@ def _grade_op(sandbox: Sandbox, submission: Submission, root: object, op: Op, se
     if not submission.has(op.set):
         return op_result(op, Status.MISSING, f"file {op.set}.py not found in the submission")
     source = submission.files[f"{op.set}.py"]
-    if not op.autograd_allowed:
-        violations = static.violations(source, op.function)
-    else:
-        violations = static.violations(source, op.function, op.forbidden) if op.forbidden else []
+    violations = static.violations(source, op.function, None if not op.autograd_allowed else op.forbidden)
     if violations:
         return op_result(op, Status.POLICY, policy_message(op, violations))
     p = plan(op, seeds)

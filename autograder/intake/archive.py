@@ -93,6 +93,9 @@ def _members(z: zipfile.ZipFile, expected: set[str]) -> dict[str, bytes]:
         _check_name(info.filename, expected)
         if info.flag_bits & 0x1:
             raise ArchiveError(f"{info.filename!r} is encrypted")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise ArchiveError(f"{info.filename!r} is compressed with a method other than deflate (zip's usual one); "
+                               "make the zip with `python -m autograder submit`")
         if info.filename in found:
             raise ArchiveError(f"{info.filename!r} is in the archive twice")
         with z.open(info) as member:
@@ -113,7 +116,7 @@ def _verified(found: dict[str, bytes]) -> tuple[dict[str, bytes], dict[str, Any]
         record = json.loads(found.pop(MANIFEST))
         hashes = record["files"]
         assert isinstance(hashes, dict)
-    except (ValueError, KeyError, TypeError, AssertionError):
+    except (ValueError, KeyError, TypeError, AssertionError, RecursionError):
         raise ArchiveError(f"{MANIFEST} is not a valid manifest") from None
     if set(hashes) != set(found):
         raise ArchiveError(f"{MANIFEST} lists {sorted(hashes)} but the archive holds {sorted(found)}")
@@ -131,10 +134,11 @@ def unpack(data: bytes, sets: list[str], name: str = "archive") -> tuple[dict[st
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             found = _members(z, allowed(sets) | {MANIFEST})
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError) as err:
-        raise ArchiveError(f"{name}: not a readable zip archive ({err})") from None
     except ArchiveError as err:
         raise ArchiveError(f"{name}: {err}") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError, OSError,
+            ValueError, RuntimeError) as err:  # every way a damaged zip fails to decode
+        raise ArchiveError(f"{name}: not a readable zip archive ({type(err).__name__}: {err})") from None
     try:
         return _verified(found)
     except ArchiveError as err:
@@ -144,6 +148,8 @@ def unpack(data: bytes, sets: list[str], name: str = "archive") -> tuple[dict[st
 def read(path: Path, sets: list[str]) -> tuple[dict[str, bytes], dict[str, Any]]:
     if path.is_symlink():
         raise ArchiveError(f"{path}: is a symbolic link; submit the file itself")
+    if not path.is_file():
+        raise ArchiveError(f"{path}: not a file")
     size = path.stat().st_size
     if size > MAX_ARCHIVE_BYTES:
         raise ArchiveError(f"{path}: {size} bytes is larger than the {MAX_ARCHIVE_BYTES}-byte limit")

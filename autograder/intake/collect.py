@@ -21,6 +21,16 @@ def _modules() -> list[str]:
     return list(registry.SETS)
 
 
+def _no_linked_folder(root: Path, path: Path) -> None:
+    """Refuse ``path`` if a folder on the way from ``root`` to it is a symbolic link: a link could hand in someone
+    else's files (``exercises -> ../alice``, or the solutions), and git keeps links on clone."""
+    folder = root
+    for part in path.relative_to(root).parts[:-1]:
+        folder = folder / part
+        if folder.is_symlink():
+            raise SubmissionError(f"{folder}: is a symbolic link to a folder; submit the folder itself")
+
+
 def _notebook(path: Path) -> dict[str, bytes]:
     if path.is_symlink():
         raise SubmissionError(f"{path}: is a symbolic link; submit the file itself")
@@ -48,7 +58,8 @@ def _notebooks(root: Path) -> list[Path]:
     for depth in range(NOTEBOOK_DEPTH):
         pattern = "/".join(["*"] * depth + ["*.ipynb"])
         found += [p for p in sorted(root.glob(pattern)) if p.stem in sets
-                  and not any(part.startswith(".") for part in p.relative_to(root).parts)]
+                  and not any(part.startswith(".") for part in p.relative_to(root).parts)
+                  and (p.is_file() or p.is_symlink())]  # a folder named like a notebook is not one
     return found
 
 
@@ -61,20 +72,31 @@ def _merge(into: dict[str, bytes], origin: dict[str, str], files: dict[str, byte
 
 
 def gather(path: str | Path) -> Submission:
-    """The whitelisted files of whatever is at ``path``."""
-    root = Path(path)
+    """The whitelisted files of whatever is at ``path``. Anything that cannot be read, however malformed, is a
+    :class:`SubmissionError` that says why."""
+    try:
+        return _gather(Path(path))
+    except SubmissionError:
+        raise
+    except (OSError, ValueError, RecursionError, MemoryError) as err:
+        raise SubmissionError(f"{path}: could not be read ({type(err).__name__}: {err})") from None
+
+
+def _gather(root: Path) -> Submission:
     if root.is_file():
         return Submission(root, _file(root))
     if not root.is_dir():
-        raise SubmissionError(f"{path}: not a directory (expected a folder laid out like exercises/)")
+        raise SubmissionError(f"{root}: not a directory (expected a folder laid out like exercises/)")
     sets = _modules()
     files: dict[str, bytes] = {}
     origin: dict[str, str] = {}
     modules = load(root, sets).files
     if not modules and (root / "exercises").is_dir():
+        _no_linked_folder(root, root / "exercises" / "x.py")
         modules = load(root / "exercises", sets).files
     _merge(files, origin, modules, "the .py files")
     for notebook in _notebooks(root):
+        _no_linked_folder(root, notebook)
         _merge(files, origin, _notebook(notebook), str(notebook.relative_to(root)))
     for zipped in sorted(root.glob("*.zip")):
         _merge(files, origin, archive.read(zipped, sets)[0], zipped.name)

@@ -8,6 +8,7 @@ and (where it is the point) every node's freed state are compared.
 
 from __future__ import annotations
 
+import math
 from math import prod
 
 import numpy as np
@@ -288,7 +289,8 @@ def _outcome(code: float, torch_side: bool) -> str:
     if code == 0:
         return "returns normally" if torch_side else "returned normally"
     verb = "raises" if torch_side else "raised"
-    return f"{verb} RuntimeError(\"{programs.ERRORS[int(code)]}...\")"
+    phrase = programs.ERRORS.get(int(code)) if math.isfinite(code) else None
+    return f"{verb} RuntimeError(\"{phrase}...\")" if phrase else f"{verb} an error this exercise does not know"
 
 
 def _values(flags: Tensor, grads: Tensor, shapes: list[Shape], watched: tuple[int, ...], j: int) -> str:

@@ -23,11 +23,13 @@ from autograder.sandbox.wire import WireError
 
 MAX_TEXT = 4000
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_COMMAND = re.compile(r"^(\s*)(::|##\[)", re.MULTILINE)
+_COMMAND = re.compile(r"^([ \t\f\v]*)(::|##\[)", re.MULTILINE)  # no newline in the prefix: linear time
 
 
 def inert(text: str) -> str:
-    """``text`` with control characters escaped and CI workflow commands defused."""
+    """``text`` with control characters and lone surrogates escaped and CI workflow commands defused: it can be
+    printed and written as UTF-8 anywhere."""
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
                         else f"\\u{ord(m.group()):04x}", text.replace("\r\n", "\n").replace("\r", "\n"))
     return _COMMAND.sub(lambda m: m.group(1) + " ".join(m.group(2)), text)
