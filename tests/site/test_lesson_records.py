@@ -113,7 +113,9 @@ def test_in_place_updates_and_the_version_counter(site: Path) -> None:
                    "one of the variables needed for gradient computation has been modified by an inplace "
                    "operation: [torch.FloatTensor [3]], which is output 0 of Sigmoid, is at version 1; expected "
                    "version 0 instead.",
-                   "version: 1 | grad_fn: MulBackward0 x.grad: tensor([2., 2., 2.])", "versions: y 1 | d 1")
+                   "version: 1 | grad_fn: MulBackward0 x.grad: tensor([2., 2., 2.])",
+                   "versions: y 1 | d 1 RuntimeError: one of the variables needed for gradient computation has "
+                   "been modified by an inplace operation")
 
 
 def test_check_yourself_answers_are_collapsed_details(site: Path) -> None:
