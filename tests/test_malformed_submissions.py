@@ -165,6 +165,8 @@ def test_lone_surrogates_from_the_child_are_escaped_so_any_report_can_be_written
      "gc.get_objects"),
     ("def mul_backward(grad, x, y):\n    return eval('grad'), grad\n", "eval"),
     ("import torch\ndef mul_backward(grad, x, y):\n    return torch._C._functions, None\n", "torch._C._functions"),
+    ("from autograder.sandbox import policy\npolicy._enforcing = False\ndef mul_backward(grad, x, y):\n"
+     "    return grad, grad\n", "policy._enforcing (autograder.sandbox.policy._enforcing)"),
 ])
 def test_the_static_policy_refuses_the_routes_around_it(source: str, expected: str) -> None:
     assert expected in static.violations(source.encode(), "mul_backward")
@@ -174,6 +176,8 @@ def test_the_static_policy_refuses_the_routes_around_it(source: str, expected: s
     GOOD.decode(),
     "import torch\nfrom torch import nn\nEPS = 1e-12\ndef mul_backward(grad, x, y):\n    return grad * y, grad * x\n",
     "import math\nscale = math.sqrt(2)\ndef mul_backward(grad, x, y):\n    g = grad\n    return g * y, g * x\n",
+    "from autograder.library import rosenbrock\nimport autograder.engine as engine\n"
+    "def mul_backward(grad, x, y):\n    return grad * rosenbrock(y), engine.Tensor\n",
 ])
 def test_the_static_policy_leaves_plain_code_alone(source: str) -> None:
     assert static.violations(source.encode(), "mul_backward") == []

@@ -94,10 +94,15 @@ def _forbidden(name: str, forbidden: Collection[str] = FORBIDDEN) -> bool:
     return any(name == f or name.startswith(f + ".") for f in forbidden)
 
 
+STUDENT_MODULES = ("autograder.engine", "autograder.library")
+"""The only parts of the grader an exercise may use: the rest (the policy, the drivers) runs beside it."""
+
+
 def internal(name: str) -> bool:
     """Whether ``name`` (as reported) is one of the routes refused in every exercise, not autograd itself."""
     name = name.rpartition(" (")[2].rstrip(")") if name.endswith(")") else name
-    return (_forbidden(name, INTERNALS) or (name.startswith(BACKWARD_KERNELS) and "backward" in name)
+    grader = (name == "autograder" or name.startswith("autograder.")) and not _forbidden(name, STUDENT_MODULES)
+    return (grader or _forbidden(name, INTERNALS) or (name.startswith(BACKWARD_KERNELS) and "backward" in name)
             or name.rpartition(".")[2] in INTERNAL_ATTRIBUTES)
 
 
@@ -153,7 +158,9 @@ def violations(source: bytes, function: str, forbidden: Collection[str] | None =
             if not dotted or _reported_longer(dotted, found):
                 continue
             full = _resolve(dotted, aliases)
-            if _forbidden(full, FORBIDDEN if forbidden is None else forbidden) or internal(full):
+            if internal(full):  # named in full, so that the message can say which kind of route it is
+                found.add(dotted if full == dotted else f"{dotted} ({full})")
+            elif _forbidden(full, FORBIDDEN if forbidden is None else forbidden):
                 found.add(dotted if full == dotted or full.endswith(f".{dotted}") else f"{dotted} ({full})")
     return sorted(found)
 
