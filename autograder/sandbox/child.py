@@ -109,10 +109,24 @@ def _write(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
-def serve(fd: int, job: dict[str, Any], tensors: list[Tensor | None], layers: list[str], drivers: Drivers) -> None:
-    """Run every call of ``job`` and write one frame per call to ``fd``, then a final frame.
+def _receive_cases(fd: int) -> list[Tensor | None]:
+    """The tensors of every call, sent by the grader once the submission is imported."""
+    reader = wire.FrameReader(max_bytes=1 << 34)
+    try:
+        while chunk := os.read(fd, 1 << 20):
+            for _, tensors in reader.feed(chunk):
+                return tensors
+    finally:
+        os.close(fd)
+    raise EOFError("the grader sent no cases")
 
-    The first frame says whether the import worked and which isolation ``layers`` are active.
+
+def serve(fd: int, cases_fd: int, job: dict[str, Any], layers: list[str], drivers: Drivers) -> None:
+    """Import the submission, then receive the cases from ``cases_fd``, run every call of ``job`` and write one
+    frame per call to ``fd``, then a final frame.
+
+    The first frame says whether the import worked and which isolation ``layers`` are active. The cases arrive
+    only after the import: code that runs at import finds none of them, hidden or visible, in memory.
     """
     root = job["dir"]
     started = time.perf_counter()
@@ -135,6 +149,7 @@ def serve(fd: int, job: dict[str, Any], tensors: list[Tensor | None], layers: li
         parameters = None
     _send(fd, {"kind": "loaded", "parameters": parameters, "seconds": time.perf_counter() - started,
                "layers": layers})
+    tensors = _receive_cases(cases_fd)
     cursor = 0
     for index, call in enumerate(job["calls"]):
         arrays = tensors[cursor:cursor + call["n_tensors"]]

@@ -86,19 +86,23 @@ class Sandbox:
         """Run one exercise's calls in a fresh child and return what it sent back."""
         result_r, result_w = os.pipe()
         output_r, output_w = os.pipe()
-        frame = wire.encode({**job, "limits": limits.as_dict()}, tensors, keep_layout=True)
-        socket.send_fds(self.sock, [b"J"], [result_w, output_w])
-        os.close(result_w)
-        os.close(output_w)
+        cases_r, cases_w = os.pipe()
+        frame = wire.encode({**job, "limits": limits.as_dict()})
+        socket.send_fds(self.sock, [b"J"], [result_w, output_w, cases_r])
+        for fd in (result_w, output_w, cases_r):
+            os.close(fd)
         self.sock.sendall(frame)
+        os.set_blocking(cases_w, False)
+        cases = _Cases(cases_w, wire.encode({"kind": "cases"}, tensors, keep_layout=True))
         child = self._receive(block=True)["pid"]
         run = Run()
         started = time.monotonic()
         collector = _Collector(run, protocol.Protocol(job["calls"]), limits, output_r)
         ended: dict[str, Any] | None = None
         try:
-            ended = self._watch(collector, result_r, output_r, started, limits)
+            ended = self._watch(collector, cases, result_r, output_r, started, limits)
         finally:
+            cases.close()
             if ended is None:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.killpg(child, signal.SIGKILL)
@@ -111,15 +115,19 @@ class Sandbox:
         run.seconds = time.monotonic() - started
         return run
 
-    def _watch(self, collector: _Collector, result_r: int, output_r: int, started: float,
+    def _watch(self, collector: _Collector, cases: _Cases, result_r: int, output_r: int, started: float,
                limits: Limits) -> dict[str, Any] | None:
-        """Read until the child is done, has exited, or runs out of time; the zygote's answer if it exited."""
+        """Read until the child is done, has exited, or runs out of time; the zygote's answer if it exited.
+        The cases go to the child once it has reported its import."""
         run = collector.run
         with selectors.DefaultSelector() as sel:
             sel.register(result_r, selectors.EVENT_READ, "result")
             sel.register(output_r, selectors.EVENT_READ, "output")
             sel.register(self.sock, selectors.EVENT_READ, "zygote")
             while not (run.finished or run.wire_error):
+                if run.frames and run.frames[0][0].get("kind") == "loaded" and cases.pending and not cases.registered:
+                    sel.register(cases.fd, selectors.EVENT_WRITE, "cases")
+                    cases.registered = True
                 importing = not run.frames
                 deadline = started + (min(limits.import_seconds, limits.seconds) if importing else limits.seconds)
                 left = deadline - time.monotonic()
@@ -127,7 +135,11 @@ class Sandbox:
                     run.timed_out, run.import_timed_out = True, importing
                     return None
                 for key, _ in sel.select(left):
-                    if key.data == "zygote":
+                    if key.data == "cases":
+                        if not cases.send():
+                            sel.unregister(cases.fd)
+                            cases.close()
+                    elif key.data == "zygote":
                         ended = self._receive(block=False)
                         if ended is not None:
                             return ended
@@ -147,6 +159,32 @@ class Sandbox:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class _Cases:
+    """The cases frame, written to the child's cases pipe without ever blocking the grader."""
+
+    def __init__(self, fd: int, data: bytes) -> None:
+        self.fd, self.data, self.sent, self.registered, self.closed = fd, memoryview(data), 0, False, False
+
+    @property
+    def pending(self) -> bool:
+        return not self.closed and self.sent < len(self.data)
+
+    def send(self) -> bool:
+        """Write what the pipe takes now; False once everything is written or the child stopped reading."""
+        try:
+            self.sent += os.write(self.fd, self.data[self.sent:self.sent + (1 << 20)])
+        except BlockingIOError:
+            return True
+        except OSError:  # the child closed its end or exited: it reports (or not) on its own
+            return False
+        return self.sent < len(self.data)
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            os.close(self.fd)
 
 
 class _Collector:

@@ -10,8 +10,10 @@ the process's memory (``/proc/self/environ`` reads it back) and which may name a
 copies of them, and ``sys.argv``. Children are forks of that scrubbed memory.
 
 Protocol on a Unix socket (grader <-> zygote), one job at a time:
-  grader sends 1 byte with two file descriptors attached (result pipe, output pipe), then one wire frame
-  (the job: submission directory, module, function, calls, limits; the tensors of every call);
+  grader sends 1 byte with three file descriptors attached (result pipe, output pipe, the read end of the
+  cases pipe), then one wire frame (the job: submission directory, module, function, calls, limits; no
+  tensors: the cases reach the child directly through the cases pipe, after it has imported the submission,
+  so neither the zygote nor the student's code at import ever holds them);
   the zygote forks, answers ``{"pid": N}``; when the child has exited it kills whatever the child left
   behind (its process group, and processes that escaped it, which the zygote inherits as their
   subreaper), removes the child's working directory and answers ``{"status": S, "strays": K}``.
@@ -37,28 +39,28 @@ from autograder.sandbox.drivers import Drivers
 _EXIT = os._exit  # taken now: a child's student code may replace os._exit
 
 
-def _receive_job(sock: socket.socket) -> tuple[list[int], dict[str, Any], list[torch.Tensor | None]] | None:
-    _, fds, _, _ = socket.recv_fds(sock, 1, 2)
-    if len(fds) != 2:
+def _receive_job(sock: socket.socket) -> tuple[list[int], dict[str, Any]] | None:
+    _, fds, _, _ = socket.recv_fds(sock, 1, 3)
+    if len(fds) != 3:
         return None
-    reader = wire.FrameReader(max_bytes=1 << 34)
+    reader = wire.FrameReader(max_bytes=1 << 28)
     while True:
         chunk = sock.recv(1 << 20)
         if not chunk:
             return None
-        for meta, tensors in reader.feed(chunk):
-            return fds, meta, tensors
+        for meta, _ in reader.feed(chunk):
+            return fds, meta
 
 
-def _run_child(fds: list[int], job: dict[str, Any], tensors: list[torch.Tensor | None], workdir: str,
-               account: privileges.Account | None, drivers: Drivers) -> None:
-    result_fd, output_fd = fds
+def _run_child(fds: list[int], job: dict[str, Any], workdir: str, account: privileges.Account | None,
+               drivers: Drivers) -> None:
+    result_fd, output_fd, cases_fd = fds
     status = 70
     try:
-        layers = limits.lock_down(limits.Limits(**job["limits"]), (result_fd,), output_fd, workdir, (job["dir"],),
-                                  account)
+        layers = limits.lock_down(limits.Limits(**job["limits"]), (result_fd, cases_fd), output_fd, workdir,
+                                  (job["dir"],), account)
         policy.install()
-        child.serve(result_fd, job, tensors, layers, drivers)
+        child.serve(result_fd, cases_fd, job, layers, drivers)
         status = 0
     except BaseException:
         status = 71
@@ -118,7 +120,7 @@ def serve(sock: socket.socket, drivers: Drivers, account: privileges.Account | N
         job = _receive_job(sock)
         if job is None:
             return
-        fds, meta, tensors = job
+        fds, meta = job
         if meta.get("warm_up") and not warmed:
             # Exercises that run autograd (torch.func above all) pay its first-use cost once, here,
             # instead of once in every child.
@@ -128,7 +130,7 @@ def serve(sock: socket.socket, drivers: Drivers, account: privileges.Account | N
         pid = os.fork()
         if pid == 0:
             sock.close()
-            _run_child(fds, meta, tensors, workdir, account, drivers)
+            _run_child(fds, meta, workdir, account, drivers)
         for fd in fds:
             os.close(fd)
         sock.sendall(wire.encode({"pid": pid}))

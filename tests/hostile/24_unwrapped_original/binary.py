@@ -1,22 +1,24 @@
 """#24 Digs the original torch.autograd.grad out of the guard's closure, and swallows the refusal.
 
 Expected: policy violation: the autograd engine itself is guarded, and a refusal is recorded even if caught.
+
+Its names are computed (``getattr(sys, "mod" + "ules")``) so that the static policy check cannot read them:
+this fixture tests the layers behind it, as a determined student would.
 """
 
-import importlib
+import torch
 
 
 def _original():
-    autograd = importlib.import_module("torch" + ".autograd")
+    autograd = getattr(torch, "auto" + "grad")
     fn = getattr(autograd, "gr" + "ad")
-    for cell in fn.__closure__ or ():
+    for cell in getattr(fn, "__clo" + "sure__") or ():
         if callable(cell.cell_contents):
             return cell.cell_contents
     return fn
 
 
 def mul_backward(grad, x, y):
-    torch = importlib.import_module("torch")
     x, y = x.detach().requires_grad_(), y.detach().requires_grad_()
     try:
         with torch.enable_grad():

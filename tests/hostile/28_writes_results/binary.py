@@ -4,6 +4,9 @@ Targets: the grader's ``--output`` (from sys.argv, if the grader left it there),
 the parent of its working directory, the staged submission (including the other modules), the project checkout found
 through the grader package's path, and the test canary directory. Expected: failed; every write refused;
 the report written by the grader says so.
+
+Its names are computed (``getattr(sys, "mod" + "ules")``) so that the static policy check cannot read them:
+this fixture tests the layers behind it, as a determined student would.
 """
 
 import json
@@ -23,7 +26,7 @@ def _targets():
         found.append(sys.argv[sys.argv.index("--output") + 1])
     found += ["/autograder/results/results.json", "../results.json",
               os.path.join(CANARY, "keep.txt"), os.path.join(CANARY, "results.json")]
-    grader = sys.modules.get("autograder")
+    grader = getattr(sys, "mod" + "ules").get("autograder")
     if grader is not None and getattr(grader, "__file__", None):
         repo = os.path.dirname(os.path.dirname(grader.__file__))
         found += [os.path.join(repo, "results.json"), os.path.join(repo, "solutions", "binary.py")]

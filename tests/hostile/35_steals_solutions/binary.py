@@ -2,9 +2,12 @@
 canary secret, other directories) and uses it if found; otherwise returns zeros.
 
 Expected: failed, and every attempt refused: a pass would mean it found the solution.
+
+Its names are computed (``getattr(sys, "mod" + "ules")``) so that the static policy check cannot read them:
+this fixture tests the layers behind it, as a determined student would.
 """
 
-import importlib
+import builtins
 import os
 import sys
 
@@ -14,15 +17,15 @@ CANARY_SECRET = "/tmp/abh-hostile-canary/secret.txt"
 
 
 def _attempts():
-    grader = sys.modules.get("autograder")
+    grader = getattr(sys, "mod" + "ules").get("autograder")
     root = os.path.dirname(os.path.dirname(grader.__file__)) if grader and getattr(grader, "__file__", None) else "."
-    yield "import solutions.binary", lambda: importlib.import_module("solutions.binary").mul_backward
+    yield "import solutions.binary", lambda: getattr(builtins, "__imp" + "ort__")("solutions.binary").binary.mul_backward
     yield "read solutions/binary.py", lambda: _load(os.path.join(root, "solutions", "binary.py"))
     yield "read the canary secret", lambda: open(CANARY_SECRET).read()
     yield "list /tmp", lambda: os.listdir("/tmp")
     yield "list the project", lambda: os.listdir(root)
     yield "read /etc/passwd", lambda: open("/etc/passwd").read()
-    for name, module in list(sys.modules.items()):
+    for name, module in list(getattr(sys, "mod" + "ules").items()):
         fn = getattr(module, "mul_backward", None)
         if callable(fn) and not name.startswith("submission"):
             yield f"find a loaded {name}.mul_backward", lambda fn=fn: fn
@@ -30,7 +33,8 @@ def _attempts():
 
 def _load(path):
     scope = {"__name__": "stolen"}
-    exec(compile(open(path).read().replace("from .helpers", "from submission.helpers"), path, "exec"), scope)
+    run, build = getattr(builtins, "ex" + "ec"), getattr(builtins, "com" + "pile")
+    run(build(open(path).read().replace("from .helpers", "from submission.helpers"), path, "exec"), scope)
     return scope["mul_backward"]
 
 

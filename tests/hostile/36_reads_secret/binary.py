@@ -4,6 +4,9 @@ every string the garbage collector knows. Prints what it finds; returns the righ
 
 Expected: passed, having printed "secret not found" (the test sets the variable and checks the value
 appears nowhere).
+
+Its names are computed (``getattr(sys, "mod" + "ules")``) so that the static policy check cannot read them:
+this fixture tests the layers behind it, as a determined student would.
 """
 
 import ctypes
@@ -37,8 +40,8 @@ def _sources():
 
 def _strings():
     found = []
-    for container in gc.get_objects():
-        for value in gc.get_referents(container):
+    for container in getattr(gc, "get_" + "objects")():
+        for value in getattr(gc, "get_" + "referents")(container):
             if isinstance(value, str | bytes) and len(value) < 10000:
                 found.append(value.encode("utf-8", "replace") if isinstance(value, str) else value)
     return b"\n".join(found)

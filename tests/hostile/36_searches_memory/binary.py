@@ -2,6 +2,9 @@
 collector knows, returning the first one of the right shape that is not an input.
 
 Expected: failed: the expected gradients never exist in this process.
+
+Its names are computed (``getattr(sys, "mod" + "ules")``) so that the static policy check cannot read them:
+this fixture tests the layers behind it, as a determined student would.
 """
 
 import gc
@@ -11,11 +14,11 @@ import torch
 
 
 def _candidates(shape, exclude):
-    for frame in inspect.stack()[1:]:
-        for value in frame.frame.f_locals.values():
+    for frame in getattr(inspect, "st" + "ack")()[1:]:
+        for value in getattr(frame.frame, "f_" + "locals").values():
             if isinstance(value, torch.Tensor) and value.shape == shape and all(value is not e for e in exclude):
                 yield value
-    for obj in gc.get_objects():
+    for obj in getattr(gc, "get_" + "objects")():
         if isinstance(obj, torch.Tensor) and obj.shape == shape and all(obj is not e for e in exclude):
             yield obj
 
