@@ -1,5 +1,6 @@
 """Lesson 8 as built: a hand-written walker reproduces torch's backward(), drawn at every step, and the engine's
-other behaviours (freeing, hooks, inputs=, allow_unused, anomaly mode) print what torch really does."""
+other behaviours (freeing, hooks, inputs=, allow_unused, anomaly mode) print what torch really does; and the
+pictures with values and gradients that other lessons show hold torch's numbers."""
 
 from __future__ import annotations
 
@@ -131,3 +132,29 @@ def test_the_page_has_goals_answers_that_unfold_and_links_to_the_engine_exercise
         assert f"../../exercises/engine/{op.name}/" in links, op.name
     for lesson in LESSONS_IT_LINKS:
         assert any(re.match(rf"\.\./{lesson}/(#[\w-]+)?$", href) for href in links), lesson
+
+
+# Lessons whose worked examples also get a picture with values and gradients, found by name without their
+# number (lessons are renumbered as the course grows), and lines that one of their pictures must show.
+PICTURED = {
+    "scalar-backward": ("value 508", "grad 1", "grad [2, 10, 22, 38]", "grad [2, 20, 66, 152]",
+                        "grad [4, 60, 264, 760]", "grad [4, 30, 88, 190]"),
+    "gradient-argument-and-vjp": ("value [1, 4, 9]", "grad [1.621, -1.961, -2.733]", "grad [3.242, -7.844, -16.4]"),
+    "accumulation-and-zeroing": ("value 3", "grad 6", "value 9", "grad 1"),
+    "chain-rule-through-a-network": ("value 544.5", "grad 33", "grad [33, 66]", "grad [165, 33]",
+                                     "grad [[165, 330], [33, 66]]", "grad [[165, 363], [330, 726]]",
+                                     "grad [-198, 693]"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PICTURED))
+def test_other_lessons_draw_their_worked_example_with_torchs_values_and_gradients(site: Path, name: str) -> None:
+    (lesson,) = sorted(site.glob(f"lessons/[0-9][0-9]-{name}/index.html"))
+    soup = BeautifulSoup(lesson.read_text(), "html.parser")
+    svgs = [base64.b64decode(img["src"].partition(",")[2]).decode()
+            for img in soup.select(".jp-OutputArea-output img") if img["src"].startswith("data:image/svg+xml;base64")]
+    shown = [set(lines(svg)) for svg in svgs]
+    assert any(set(PICTURED[name]) <= box_lines for box_lines in shown), name
+    if name == "gradient-argument-and-vjp":  # the argument is what the whole network put in y's box
+        assert sum("grad [1.621, -1.961, -2.733]" in box_lines for box_lines in shown) == 2
+        assert sum("grad [3.242, -7.844, -16.4]" in box_lines for box_lines in shown) == 2
