@@ -333,7 +333,7 @@ def to_svg(output: torch.Tensor, names: Mapping[str, torch.Tensor] | None = None
 
     ``values=True`` writes each known tensor's value and ``.grad`` into its box; ``grads`` (with ``current``
     and ``notes``) shows a moment of a backward pass instead of ``.grad`` (see :class:`Step`)."""
-    step = Step(grads, current, notes or {}) if grads is not None or current is not None or notes else None
+    step = Step(grads or {}, current, notes or {}) if grads is not None or current is not None or notes else None
     return _render(output, names, values or step is not None, [step])[0]
 
 

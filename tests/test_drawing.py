@@ -277,3 +277,11 @@ def test_a_value_used_twice_is_one_box_whose_gradient_is_the_sum() -> None:
     assert boxes["makes y"] == ["AddBackward0", "makes y", "value [[3, 3], [3, 3]]", "grad [[4.5, 4.5], [4.5, 4.5]]"]
     assert boxes["x"][-1] == "grad [[4.5, 4.5], [4.5, 4.5]]"
     assert boxes["out"][-2:] == ["value 27", "grad None"]
+
+
+def test_a_highlight_or_notes_alone_draw_a_moment_with_every_gradient_still_pending() -> None:
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    out = (x * 2).sum()
+    boxes = box_texts(parse(to_svg(out, {"x": x, "out": out}, current=out.grad_fn, notes={out.grad_fn: "ready"})))
+    assert boxes["SumBackward0"] == ["SumBackward0", "ready"]
+    assert boxes["x"][-1] == boxes["MulBackward0"][-1] == boxes["out"][-1] == f"grad {PENDING}"
