@@ -116,7 +116,8 @@ CORRECTIONS = {
     "04-jacobians": ["E000-4", "E000-5", "E000-6", "E002-1", "E003-5"],
 }
 
-PICTURES = {"01-graphs-and-leaves": 5, "02-scalar-backward": 1, "04-jacobians": 1}  # graph SVGs; the batch plot
+PICTURES = {"01-graphs-and-leaves": 5, "02-scalar-backward": 2, "03-gradient-argument-and-vjp": 2,
+            "04-jacobians": 1}  # graph SVGs; the batch plot
 
 
 def squash(text: str) -> str:
