@@ -147,6 +147,14 @@ TABLE: dict[str, Expect] = {
     "48_symlink_to_solution": Expect(Status.INVALID, "is a symbolic link", via="own"),
     "49_native_code": Expect(Status.PASSED, "all 14 cases pass", printed=("evil.so: OSError",)),
     "50_slow_import": Expect(Status.TIMEOUT, "importing binary.py took longer than 1 s", limits=SHORT, via="own"),
+    # 9.3 found by a determined student (issue 16)
+    "51_aten_backward_kernel": Expect(Status.POLICY, "may not reach torch's internals or the grader's "
+                                                     "(torch.ops.aten.tanh_backward)"),
+    "51_module_level_autograd": Expect(Status.POLICY, "may not call autograd (torch.autograd.grad)"),
+    "52_policy_switched_off": Expect(Status.POLICY, "policy._enforcing (autograder.sandbox.policy._enforcing)"),
+    "53_surrogate_message": Expect(Status.ERROR, "raised ValueError on case «shapes () and (3,)», inputs of shape (), "
+                                                 "(3,): bad value \\ud800 here"),
+    "54_deeply_nested_code": Expect(Status.INVALID, "your file binary.py could not be imported: MemoryError"),
 }
 
 
@@ -158,7 +166,7 @@ def _needs(expect: Expect) -> None:
 
 
 def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
-    skip = {".git", "__pycache__", ".pytest_cache", ".ruff_cache", "site", ".cache"}
+    skip = {".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache", "site", ".cache"}  # not the venv: 1 GB
     found = {}
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if d not in skip]
