@@ -189,3 +189,23 @@ def test_the_static_policy_leaves_plain_code_alone(source: str) -> None:
 ])
 def test_the_static_policy_survives_code_nested_beyond_any_limit(source: str) -> None:
     static.violations(source.encode(), "mul_backward")  # returns: the child reports what Python makes of it
+
+
+def test_a_large_result_is_decoded_within_twice_its_size() -> None:
+    import tracemalloc
+
+    import torch
+
+    from autograder.sandbox import wire
+
+    sent = torch.arange(1 << 22, dtype=torch.float64)  # 32 MiB
+    frame = wire.encode({"kind": "result"}, [sent])
+    reader = wire.FrameReader(max_bytes=1 << 30, contiguous=True)
+    tracemalloc.start()
+    try:
+        frames = [f for i in range(0, len(frame), 1 << 20) for f in reader.feed(frame[i:i + (1 << 20)])]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert torch.equal(frames[0][1][0], sent)
+    assert peak <= 2.2 * len(frame), f"peak {peak >> 20} MiB for a {len(frame) >> 20} MiB frame"

@@ -113,7 +113,8 @@ def _json(header: bytes) -> Any:
         raise WireError(f"header is not JSON: {type(err).__name__}") from None
 
 
-def decode(header: bytes, payload: bytes, contiguous: bool = False) -> tuple[dict[str, Any], list[Tensor | None]]:
+def decode(header: bytes, payload: bytes | memoryview,
+           contiguous: bool = False) -> tuple[dict[str, Any], list[Tensor | None]]:
     """Parse one frame's header and payload into its metadata and plain tensors.
 
     ``contiguous`` demands row-major tensors (results from the child always are), so a tensor's element
@@ -175,9 +176,12 @@ class FrameReader:
             total = end + payload_size(header)
             if len(self.buffer) < total:
                 return
-            payload = bytes(self.buffer[end:total])
+            # Decoded straight from the buffer: each tensor's bytes are copied once, into the tensor, so a frame
+            # costs at most twice its size in memory (the buffer and the tensors), not four times.
+            with memoryview(self.buffer) as view, view[end:total] as payload:
+                frame = decode(header, payload, self.contiguous)
             del self.buffer[:total]
-            yield decode(header, payload, self.contiguous)
+            yield frame
 
     @property
     def pending(self) -> bool:
