@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.site, pytest.mark.xdist_group("site")]
 # For each lesson: the corrections it owns, and what its executed outputs must print (compared without whitespace,
 # because torch pads numbers to align columns).
 LESSONS: dict[str, dict[str, list[str]]] = {
-    "05-accumulation-and-zeroing": {
+    "06-accumulation-and-zeroing": {
         "corrections": ["E001-11"],
         "outputs": [
             "after backward 1: x.grad = tensor([5., 1., 7.])",
@@ -40,7 +40,7 @@ LESSONS: dict[str, dict[str, list[str]]] = {
             "h.grad = tensor([4., 8.])",
         ],
     },
-    "06-autograd-grad-and-higher-order": {
+    "09-autograd-grad-and-higher-order": {
         "corrections": ["E002-4", "E002-7", "E002-8"],
         "outputs": [
             "returned: tensor(7.) tensor(5.)",
@@ -58,7 +58,7 @@ LESSONS: dict[str, dict[str, list[str]]] = {
             "H @ v : tensor([ 4., -25., -36.])",
         ],
     },
-    "07-chain-rule-through-a-network": {
+    "05-chain-rule-through-a-network": {
         "corrections": ["E002-6"],
         "outputs": [
             "z = [5.0, 11.0] s = [-6.0, 21.0] y = 36.0 L = 544.5",
@@ -74,7 +74,7 @@ LESSONS: dict[str, dict[str, list[str]]] = {
             "dL/dW1: shape (3, 5), matches autograd: True",
         ],
     },
-    "08-forward-vs-reverse-mode": {
+    "11-forward-and-reverse-mode": {
         "corrections": ["E003-3", "E003-4"],
         "outputs": [
             "right to left: {'inner products': 20, 'multiplications': 40}",
@@ -112,7 +112,7 @@ def test_the_page_prints_the_key_numbers_of_each_worked_example(site: Path, stem
     assert not missing, f"{stem} does not print: {missing}"
 
 
-@pytest.mark.parametrize("stem", ["07-chain-rule-through-a-network", "08-forward-vs-reverse-mode"])
+@pytest.mark.parametrize("stem", ["05-chain-rule-through-a-network", "11-forward-and-reverse-mode"])
 def test_every_check_against_autograd_or_a_formula_holds(site: Path, stem: str) -> None:
     assert "False" not in outputs(page(site, stem))
 
@@ -143,7 +143,7 @@ def test_the_page_has_goals_check_yourself_and_practice(site: Path, stem: str) -
 
 
 def test_the_plot_of_forward_and_reverse_mode_is_a_rendered_image(site: Path) -> None:
-    images = page(site, "08-forward-vs-reverse-mode").select(".jp-OutputArea-output img")
+    images = page(site, "11-forward-and-reverse-mode").select(".jp-OutputArea-output img")
     assert any(img.get("src", "").startswith("data:image/png") for img in images)
 
 
