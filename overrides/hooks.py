@@ -62,7 +62,7 @@ def corrections(docs: Path) -> list[dict[str, str]]:
 
 
 def nits(docs: Path) -> dict[str, dict[str, str]]:
-    """The entries of ``lessons/nits.yml``: id -> kind (nit or withdrawn), says, true, where (a lesson section)."""
+    """The entries of ``lessons/nits.yml``: id -> kind (nit or withdrawn), says, truth, where (a lesson section)."""
     return yaml.safe_load((docs / NITS).read_text()) if (docs / NITS).exists() else {}
 
 
@@ -90,7 +90,7 @@ def corrections_page(docs: Path) -> str:
 
     def rows(kind: str) -> str:
         return "\n".join(
-            f'| <span id="{i}"></span>{i} | {_article(i)} | {_plain(e["says"])} | {_plain(e["true"])} | '
+            f'| <span id="{i}"></span>{i} | {_article(i)} | {_plain(e["says"])} | {_plain(e["truth"])} | '
             f'[{_where(docs, e["where"])}]({e["where"]}) |'
             for i, e in sorted(listed.items(), key=lambda item: _order(item[0])) if e["kind"] == kind)
 
