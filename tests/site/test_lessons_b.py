@@ -145,6 +145,13 @@ def test_the_page_has_goals_check_yourself_and_practice(site: Path, stem: str) -
     assert len(soup.select("details")) >= 3, f"{stem}: the questions need hidden answers"
 
 
+def test_the_rebuilt_network_is_marked_with_what_the_text_pins_down(site: Path) -> None:
+    markers = page(site, "05-chain-rule-through-a-network").select("div.admonition.reconstructed")
+    assert len(markers) == 1
+    text = markers[0].get_text(" ")
+    assert "Reconstructed" in text and "(2-8)" in text and "(2-9)" in text
+
+
 def test_the_plot_of_forward_and_reverse_mode_is_a_rendered_image(site: Path) -> None:
     images = page(site, "11-forward-and-reverse-mode").select(".jp-OutputArea-output img")
     assert any(img.get("src", "").startswith("data:image/png") for img in images)
