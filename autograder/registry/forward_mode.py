@@ -21,7 +21,7 @@ from autograder.registry.reductions import DIM_KEEPDIM, EMPTY_DIM, reduction_cas
 
 Tensor = torch.Tensor
 CaseMaker = Callable[[torch.Generator], list[Case]]
-LESSON = "../../lessons/10-forward-mode-in-practice.ipynb"
+LESSON = "../../lessons/11-forward-and-reverse-mode.ipynb"
 
 
 def _with_tangents(make: CaseMaker) -> CaseMaker:

@@ -1,4 +1,4 @@
-"""Every concept of the source articles is taught in a lesson section; every erratum is corrected exactly once.
+"""Every concept of the source articles is taught in a lesson section; every erratum is accounted for exactly once.
 
 The ids come from ``SEED_CONCEPTS.md`` and ``SEED_FACTS.md`` in the shared folder beside the project when it is
 there (``$AUTOGRAD_SHARED``, default ``../shared``), else from the committed copies next to this file.
@@ -15,13 +15,16 @@ import pytest
 import yaml
 from markdown.extensions.toc import slugify
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, load_module
 
 HERE = Path(__file__).parent
 SHARED = Path(os.environ.get("AUTOGRAD_SHARED", ROOT.parent / "shared"))
 LESSONS = ROOT / "docs/lessons"
 CONCEPT_MAP = yaml.safe_load((LESSONS / "concepts.yml").read_text())
-CORRECTION = re.compile(r'<div class="[^"]*\bcorrection\b[^"]*" id="(E\d{3}-\d+)">(.*?)</div>', re.S)
+HOOKS = load_module(ROOT / "overrides/hooks.py", "site_hooks")
+# Errata found after SEED_FACTS.md was written: each is a correction block like the others.
+ADDED = {"E000-9": "the revised rule (arg·J)ᵀ keeps a transpose too many",
+         "E002-9": "detach() is said to stop the original tensor's tracking"}
 
 
 def concept_ids_in(text: str) -> list[str]:
@@ -104,22 +107,64 @@ def test_every_mapped_section_is_a_heading_of_an_existing_lesson(concept: str, t
     assert anchor in heading_slugs(notebook), f"{concept}: {page} has no H2/H3 heading with slug {anchor!r}"
 
 
-@pytest.mark.parametrize("erratum", ERRATA)
-def test_every_erratum_is_corrected_in_exactly_one_lesson(erratum: str) -> None:
-    found = [nb.name for nb in lessons() for ident, _ in CORRECTION.findall(markdown(nb)) if ident == erratum]
-    assert len(found) == 1, f"{erratum} is corrected in {found or 'no lesson'}"
-
-
-def test_every_correction_block_is_complete_and_followed_by_a_run() -> None:
+def blocks() -> list[tuple[str, str, list[dict], int]]:
+    """(lesson file, erratum id, the lesson's cells, index of the cell) for every correction block."""
+    found = []
     for nb in lessons():
         notebook = cells(nb)
         for i, cell in enumerate(notebook):
-            if cell["cell_type"] != "markdown":
-                continue
-            for ident, body in CORRECTION.findall("".join(cell["source"])):
-                where = f"{nb.name} {ident}"
-                assert ident in ERRATA, f"{where}: not an erratum of SEED_FACTS.md"
-                assert f'<p class="admonition-title">Correction {ident}</p>' in body, where
-                assert "<b>The original says:</b>" in body and "<b>What is true:</b>" in body, where
-                assert i + 1 < len(notebook) and notebook[i + 1]["cell_type"] == "code", \
-                    f"{where}: the block must be followed by a code cell whose run shows the truth"
+            if cell["cell_type"] == "markdown":
+                text = "".join(cell["source"])
+                found += [(nb.name, ident, notebook, i) for ident, _ in HOOKS.CORRECTION.findall(text)]
+    return found
+
+
+NITS = HOOKS.nits(ROOT / "docs")
+
+
+@pytest.mark.parametrize("erratum", [*ERRATA, *ADDED])
+def test_every_erratum_is_a_block_in_exactly_one_lesson_or_listed_as_a_nit_or_withdrawn(erratum: str) -> None:
+    found = [name for name, ident, _, _ in blocks() if ident == erratum]
+    listed = erratum in NITS
+    assert len(found) + listed == 1, f"{erratum}: blocks in {found}, in nits.yml: {listed}"
+
+
+def test_nits_and_withdrawn_errata_are_complete_and_point_at_a_lesson_section() -> None:
+    assert {entry["kind"] for entry in NITS.values()} == {"nit", "withdrawn"}
+    for ident, entry in NITS.items():
+        assert ident in ERRATA, f"{ident}: a nit must be an erratum of SEED_FACTS.md"
+        assert "「" in entry["says"] or entry["kind"] == "withdrawn", f"{ident}: quote the original"
+        assert entry["truth"].strip(), ident
+        page, _, anchor = entry["where"].partition("#")
+        assert (ROOT / "docs" / page).exists() and anchor in heading_slugs(ROOT / "docs" / page), ident
+
+
+def test_every_correction_block_quotes_the_original_says_what_is_true_and_is_followed_by_a_run() -> None:
+    assert len(blocks()) >= 20
+    for name, ident, notebook, i in blocks():
+        body = dict(HOOKS.CORRECTION.findall("".join(notebook[i]["source"])))[ident]
+        where = f"{name} {ident}"
+        assert ident in ERRATA or ident in ADDED, f"{where}: not an erratum"
+        assert re.search(rf"<summary>Correction {ident} \(<i>[^<]+</i>\): .+</summary>", body), where
+        article = re.search(r"<summary>Correction E\d{3}-\d+ \(<i>([^<]+)</i>\)", body).group(1)
+        assert article == HOOKS.ARTICLES[ident[1:4]][0], f"{where}: the article's short title is {article!r}"
+        says = HOOKS.SAYS.search(body).group(1)
+        assert re.search(r"「.+」\s+\(“.+”\)", says, re.S), f"{where}: quote the original and render it in English"
+        assert HOOKS.TRUE.search(body) and HOOKS.RUN.search(body), where
+        assert i + 1 < len(notebook) and notebook[i + 1]["cell_type"] == "code", \
+            f"{where}: the block must be followed by a code cell whose run shows the truth"
+
+
+def test_every_quote_is_in_the_surviving_text() -> None:
+    """Each run of Chinese characters in a block's quote occurs in its article (the scraped text keeps its formulas
+    garbled, so the quote's formulas are compared by eye; see notes on the corrections audit)."""
+    if not (SHARED / "seeds").exists():
+        pytest.skip("the seed articles are not beside the project")
+    articles = {path.name[:3]: re.sub(r"\s+", "", path.read_text()) for path in (SHARED / "seeds").glob("*.txt")}
+    for name, ident, notebook, i in blocks():
+        says = HOOKS.SAYS.search(dict(HOOKS.CORRECTION.findall("".join(notebook[i]["source"])))[ident]).group(1)
+        quote = re.search(r"「(.+?)」", says, re.S).group(1)
+        runs = re.findall(r"[\u4e00-\u9fff]+", quote)
+        assert runs, f"{name} {ident}: the quote has no Chinese"
+        missing = [run for run in runs if run not in articles[ident[1:4]]]
+        assert not missing, f"{name} {ident}: not in the article: {missing}"

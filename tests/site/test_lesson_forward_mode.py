@@ -12,7 +12,7 @@ from autograder import registry
 
 pytestmark = [pytest.mark.site, pytest.mark.xdist_group("site")]
 
-LESSON = "10-forward-mode-in-practice"
+LESSON = "11-forward-and-reverse-mode"
 
 
 def page(site: Path) -> BeautifulSoup:

@@ -1,4 +1,4 @@
-"""Lessons 05-08 run at build time and their pages show the numbers of every worked example they teach."""
+"""Lessons 05, 06, 09 and 11 run at build time and their pages show the numbers of every worked example they teach."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ pytestmark = [pytest.mark.site, pytest.mark.xdist_group("site")]
 # For each lesson: the corrections it owns, and what its executed outputs must print (compared without whitespace,
 # because torch pads numbers to align columns).
 LESSONS: dict[str, dict[str, list[str]]] = {
-    "05-accumulation-and-zeroing": {
-        "corrections": ["E001-11"],
+    "06-accumulation-and-zeroing": {
+        "corrections": [],
         "outputs": [
             "after backward 1: x.grad = tensor([5., 1., 7.])",
             "after backward 2: x.grad = tensor([10., 2., 14.])",
@@ -40,8 +40,8 @@ LESSONS: dict[str, dict[str, list[str]]] = {
             "h.grad = tensor([4., 8.])",
         ],
     },
-    "06-autograd-grad-and-higher-order": {
-        "corrections": ["E002-4", "E002-7", "E002-8"],
+    "09-autograd-grad-and-higher-order": {
+        "corrections": ["E002-4", "E002-7"],
         "outputs": [
             "returned: tensor(7.) tensor(5.)",
             "x1.grad = None | x2.grad = None",
@@ -53,13 +53,14 @@ LESSONS: dict[str, dict[str, list[str]]] = {
             "u' = 12.0 | u'' = 12.0 | u''' = 6.0",
             "tensor([4.0000e-01, 4.0000e+00, 4.0000e-04])",
             "u' = tensor([ 3., 12., 27.]) | u'' = tensor([ 6., 12., 18.])",
-            "AttributeError: module 'torch' has no attribute 'folat'",
+            "second call -> RuntimeError: Trying to backward through the graph a second time",
+            "with retain_graph=True on the first call: tensor(18.) tensor(27.)",
             "H v, double backward: tensor([ 4., -25., -36.])",
             "H @ v : tensor([ 4., -25., -36.])",
         ],
     },
-    "07-chain-rule-through-a-network": {
-        "corrections": ["E002-6"],
+    "05-chain-rule-through-a-network": {
+        "corrections": [],
         "outputs": [
             "z = [5.0, 11.0] s = [-6.0, 21.0] y = 36.0 L = 544.5",
             "dL/dy = 33.0",
@@ -74,8 +75,8 @@ LESSONS: dict[str, dict[str, list[str]]] = {
             "dL/dW1: shape (3, 5), matches autograd: True",
         ],
     },
-    "08-forward-vs-reverse-mode": {
-        "corrections": ["E003-3", "E003-4"],
+    "11-forward-and-reverse-mode": {
+        "corrections": ["E003-3"],
         "outputs": [
             "right to left: {'inner products': 20, 'multiplications': 40}",
             "left to right: {'inner products': 38, 'multiplications': 76}",
@@ -86,6 +87,7 @@ LESSONS: dict[str, dict[str, list[str]]] = {
             "row convention, left to right: 10240 multiplications",
             "jacrev costs 2 evaluations of the loss, jacfwd 1002",
             "the same gradient: True",
+            "one JVP costs 3.0 evaluations of net", "one VJP costs 2.0 evaluations of net",
             "2048 16 | 17 | 2050",
             "16 2048 | 2049 | 18",
         ],
@@ -112,7 +114,7 @@ def test_the_page_prints_the_key_numbers_of_each_worked_example(site: Path, stem
     assert not missing, f"{stem} does not print: {missing}"
 
 
-@pytest.mark.parametrize("stem", ["07-chain-rule-through-a-network", "08-forward-vs-reverse-mode"])
+@pytest.mark.parametrize("stem", ["05-chain-rule-through-a-network", "11-forward-and-reverse-mode"])
 def test_every_check_against_autograd_or_a_formula_holds(site: Path, stem: str) -> None:
     assert "False" not in outputs(page(site, stem))
 
@@ -121,10 +123,11 @@ def test_every_check_against_autograd_or_a_formula_holds(site: Path, stem: str) 
 def test_the_page_shows_its_corrections(site: Path, stem: str) -> None:
     soup = page(site, stem)
     for ident in LESSONS[stem]["corrections"]:
-        block = soup.select_one(f"div.correction[id='{ident}']")
+        block = soup.select_one(f"details.correction[id='{ident}']")
         assert block is not None, f"{stem}: no correction block {ident}"
         text = block.get_text(" ")
-        assert f"Correction {ident}" in text and "The original says:" in text and "What is true:" in text
+        assert all(part in text for part in (f"Correction {ident}", "The original says:", "What is true:", "The run:"))
+    assert sorted(block["id"] for block in soup.select(".correction")) == sorted(LESSONS[stem]["corrections"])
     corrections = (site / "corrections" / "index.html").read_text()
     for ident in LESSONS[stem]["corrections"]:
         assert f"{stem}/#{ident}" in corrections or f"{stem}.ipynb#{ident}" in corrections, ident
@@ -142,8 +145,15 @@ def test_the_page_has_goals_check_yourself_and_practice(site: Path, stem: str) -
     assert len(soup.select("details")) >= 3, f"{stem}: the questions need hidden answers"
 
 
+def test_the_rebuilt_network_is_marked_with_what_the_text_pins_down(site: Path) -> None:
+    markers = page(site, "05-chain-rule-through-a-network").select("div.admonition.reconstructed")
+    assert len(markers) == 1
+    text = markers[0].get_text(" ")
+    assert "Reconstructed" in text and "(2-8)" in text and "(2-9)" in text
+
+
 def test_the_plot_of_forward_and_reverse_mode_is_a_rendered_image(site: Path) -> None:
-    images = page(site, "08-forward-vs-reverse-mode").select(".jp-OutputArea-output img")
+    images = page(site, "11-forward-and-reverse-mode").select(".jp-OutputArea-output img")
     assert any(img.get("src", "").startswith("data:image/png") for img in images)
 
 
