@@ -56,73 +56,45 @@ def _where_cases(gen: torch.Generator) -> list[Case]:
     return cases + with_dtype(cases[4:6], torch.float32)
 
 
-OPS = [
-    Op(
-        name="mul",
-        set="binary",
-        forward=torch.mul,
-        args=("x", "y"),
-        cases=binary_cases(),
+MUL = Op(name="mul", set="binary", forward=torch.mul, args=("x", "y"), cases=binary_cases())
+
+ADD = Op(name="add", set="binary", forward=torch.add, args=("x", "y"), cases=binary_cases())
+
+SUB = Op(name="sub", set="binary", forward=torch.sub, args=("x", "y"), cases=binary_cases())
+
+DIV = Op(
+    name="div", set="binary", forward=torch.div, args=("x", "y"), cases=binary_cases(normal, _away_from_zero),
+    conventions=(
+        Convention("x / 0 for x = 1, 0, -1", ([1.0, 0.0, -1.0], [0.0, 0.0, 0.0]),
+                   ([INF, INF, INF], [-INF, NAN, INF])),
     ),
-    Op(
-        name="add",
-        set="binary",
-        forward=torch.add,
-        args=("x", "y"),
-        cases=binary_cases(),
+)
+
+POW = Op(
+    name="pow", set="binary", forward=torch.pow, args=("x", "y"),
+    cases=binary_cases(positive, normal, points=((0.0, 0.0), (0.0, 2.0), (0.0, 1.0), (0.0, 3.0), (2.0, 0.0))),
+    conventions=(
+        Convention("0 ** 0 = 1", ([0.0], [0.0]), ([0.0], [0.0])),
+        Convention("0 ** 2 = 0", ([0.0], [2.0]), ([0.0], [0.0])),
+        Convention("0 ** 0.5 = 0", ([0.0], [0.5]), ([INF], [0.0])),
     ),
-    Op(
-        name="sub",
-        set="binary",
-        forward=torch.sub,
-        args=("x", "y"),
-        cases=binary_cases(),
-    ),
-    Op(
-        name="div",
-        set="binary",
-        forward=torch.div,
-        args=("x", "y"),
-        cases=binary_cases(normal, _away_from_zero),
-        conventions=(
-            Convention("x / 0 for x = 1, 0, -1", ([1.0, 0.0, -1.0], [0.0, 0.0, 0.0]),
-                       ([INF, INF, INF], [-INF, NAN, INF])),
-        ),
-    ),
-    Op(
-        name="pow",
-        set="binary",
-        forward=torch.pow,
-        args=("x", "y"),
-        cases=binary_cases(positive, normal, points=((0.0, 0.0), (0.0, 2.0), (0.0, 1.0), (0.0, 3.0), (2.0, 0.0))),
-        conventions=(
-            Convention("0 ** 0 = 1", ([0.0], [0.0]), ([0.0], [0.0])),
-            Convention("0 ** 2 = 0", ([0.0], [2.0]), ([0.0], [0.0])),
-            Convention("0 ** 0.5 = 0", ([0.0], [0.5]), ([INF], [0.0])),
-        ),
-    ),
-    Op(
-        name="maximum",
-        set="binary",
-        forward=torch.maximum,
-        args=("x", "y"),
-        cases=binary_cases(points=((1.0, 1.0), (2.0, -1.0), (-0.5, 3.0), (0.0, 0.0))),
-        conventions=(Convention("x == y (a tie)", ([1.0, 2.0], [1.0, -1.0]), ([0.5, 1.0], [0.5, 0.0])),),
-    ),
-    Op(
-        name="minimum",
-        set="binary",
-        forward=torch.minimum,
-        args=("x", "y"),
-        cases=binary_cases(points=((1.0, 1.0), (2.0, -1.0), (-0.5, 3.0), (0.0, 0.0))),
-        conventions=(Convention("x == y (a tie)", ([1.0, 2.0], [1.0, -1.0]), ([0.5, 0.0], [0.5, 1.0])),),
-    ),
-    Op(
-        name="where",
-        set="binary",
-        forward=torch.where,
-        args=("condition", "x", "y"),
-        differentiable=(False, True, True),
-        cases=_where_cases,
-    ),
-]
+)
+
+MAXIMUM = Op(
+    name="maximum", set="binary", forward=torch.maximum, args=("x", "y"),
+    cases=binary_cases(points=((1.0, 1.0), (2.0, -1.0), (-0.5, 3.0), (0.0, 0.0))),
+    conventions=(Convention("x == y (a tie)", ([1.0, 2.0], [1.0, -1.0]), ([0.5, 1.0], [0.5, 0.0])),),
+)
+
+MINIMUM = Op(
+    name="minimum", set="binary", forward=torch.minimum, args=("x", "y"),
+    cases=binary_cases(points=((1.0, 1.0), (2.0, -1.0), (-0.5, 3.0), (0.0, 0.0))),
+    conventions=(Convention("x == y (a tie)", ([1.0, 2.0], [1.0, -1.0]), ([0.5, 0.0], [0.5, 1.0])),),
+)
+
+WHERE = Op(
+    name="where", set="binary", forward=torch.where, args=("condition", "x", "y"), differentiable=(False, True, True),
+    cases=_where_cases,
+)
+
+OPS = [MUL, ADD, SUB, DIV, POW, MAXIMUM, MINIMUM, WHERE]

@@ -15,116 +15,73 @@ Tensor = torch.Tensor
 Setting = tuple[dict[str, Any], Sampler]
 
 
-OPS = [
-    Op(
-        name="neg",
-        set="elementwise",
-        forward=torch.neg,
-        args=("x",),
-        cases=unary_cases(),
+NEG = Op(name="neg", set="elementwise", forward=torch.neg, args=("x",), cases=unary_cases())
+
+EXP = Op(name="exp", set="elementwise", forward=torch.exp, args=("x",), cases=unary_cases())
+
+LOG = Op(
+    name="log", set="elementwise", forward=torch.log, args=("x",), cases=unary_cases(positive),
+    conventions=(Convention("log'(0) = +inf", ([0.0, 1.0],), ([math.inf, 1.0],)),),
+)
+
+SQRT = Op(
+    name="sqrt", set="elementwise", forward=torch.sqrt, args=("x",), cases=unary_cases(positive),
+    conventions=(Convention("sqrt'(0) = +inf", ([0.0, 4.0],), ([math.inf, 0.25],)),),
+)
+
+RECIPROCAL = Op(
+    name="reciprocal", set="elementwise", forward=torch.reciprocal, args=("x",), cases=unary_cases(away_from_zero),
+    conventions=(Convention("(1/x)' at 0 = -inf, for +0 and -0", ([0.0, -0.0, 2.0],),
+                            ([-math.inf, -math.inf, -0.25],)),),
+)
+
+POW_SCALAR = Op(
+    name="pow_scalar", set="elementwise", forward=lambda x, *, p: torch.pow(x, p), args=("x",), params=("p",),
+    cases=unary_param_cases([
+        ({"p": 2.0}, normal),
+        ({"p": 3.0}, normal),
+        ({"p": 0.5}, positive),
+        ({"p": -1.0}, positive),
+        ({"p": 0.0}, normal),
+    ]),
+    conventions=(
+        Convention("p = 2: gradient 0 at x = 0", ([0.0, 1.5],), ([0.0, 3.0],), {"p": 2.0}),
+        Convention("p = 3: gradient 0 at x = 0", ([0.0, -2.0],), ([0.0, 12.0],), {"p": 3.0}),
+        Convention("p = 0.5: gradient +inf at x = 0", ([0.0, 4.0],), ([math.inf, 0.25],), {"p": 0.5}),
+        Convention("p = -1: gradient -inf at x = 0", ([0.0, 2.0],), ([-math.inf, -0.25],), {"p": -1.0}),
+        Convention("p = 0: gradient 0 at x = 0, not NaN", ([0.0, 3.0],), ([0.0, 0.0],), {"p": 0.0}),
     ),
-    Op(
-        name="exp",
-        set="elementwise",
-        forward=torch.exp,
-        args=("x",),
-        cases=unary_cases(),
-    ),
-    Op(
-        name="log",
-        set="elementwise",
-        forward=torch.log,
-        args=("x",),
-        cases=unary_cases(positive),
-        conventions=(Convention("log'(0) = +inf", ([0.0, 1.0],), ([math.inf, 1.0],)),),
-    ),
-    Op(
-        name="sqrt",
-        set="elementwise",
-        forward=torch.sqrt,
-        args=("x",),
-        cases=unary_cases(positive),
-        conventions=(Convention("sqrt'(0) = +inf", ([0.0, 4.0],), ([math.inf, 0.25],)),),
-    ),
-    Op(
-        name="reciprocal",
-        set="elementwise",
-        forward=torch.reciprocal,
-        args=("x",),
-        cases=unary_cases(away_from_zero),
-        conventions=(Convention("(1/x)' at 0 = -inf, for +0 and -0", ([0.0, -0.0, 2.0],),
-                                ([-math.inf, -math.inf, -0.25],)),),
-    ),
-    Op(
-        name="pow_scalar",
-        set="elementwise",
-        forward=lambda x, *, p: torch.pow(x, p),
-        args=("x",),
-        params=("p",),
-        cases=unary_param_cases([
-            ({"p": 2.0}, normal),
-            ({"p": 3.0}, normal),
-            ({"p": 0.5}, positive),
-            ({"p": -1.0}, positive),
-            ({"p": 0.0}, normal),
-        ]),
-        conventions=(
-            Convention("p = 2: gradient 0 at x = 0", ([0.0, 1.5],), ([0.0, 3.0],), {"p": 2.0}),
-            Convention("p = 3: gradient 0 at x = 0", ([0.0, -2.0],), ([0.0, 12.0],), {"p": 3.0}),
-            Convention("p = 0.5: gradient +inf at x = 0", ([0.0, 4.0],), ([math.inf, 0.25],), {"p": 0.5}),
-            Convention("p = -1: gradient -inf at x = 0", ([0.0, 2.0],), ([-math.inf, -0.25],), {"p": -1.0}),
-            Convention("p = 0: gradient 0 at x = 0, not NaN", ([0.0, 3.0],), ([0.0, 0.0],), {"p": 0.0}),
-        ),
-    ),
-    Op(
-        name="sin",
-        set="elementwise",
-        forward=torch.sin,
-        args=("x",),
-        cases=unary_cases(wide),
-    ),
-    Op(
-        name="cos",
-        set="elementwise",
-        forward=torch.cos,
-        args=("x",),
-        cases=unary_cases(wide),
-    ),
-    Op(
-        name="tanh",
-        set="elementwise",
-        forward=torch.tanh,
-        args=("x",),
-        cases=unary_param_cases([({}, normal)], points=(-400.0, -30.0, 0.0, 30.0, 400.0)),
-    ),
-    Op(
-        name="sigmoid",
-        set="elementwise",
-        forward=torch.sigmoid,
-        args=("x",),
-        cases=unary_param_cases([({}, normal)], points=(-800.0, -30.0, 0.0, 30.0, 800.0)),
-    ),
-    Op(
-        name="gelu",
-        set="elementwise",
-        forward=F.gelu,
-        args=("x",),
-        cases=unary_param_cases([({}, normal)], points=(-30.0, -3.0, 0.0, 3.0, 30.0)),
-    ),
-    Op(
-        name="silu",
-        set="elementwise",
-        forward=F.silu,
-        args=("x",),
-        cases=unary_param_cases([({}, normal)], points=(-800.0, -30.0, 0.0, 30.0, 800.0)),
-    ),
-    Op(
-        name="softplus",
-        set="elementwise",
-        forward=lambda x, *, beta: F.softplus(x, beta=beta),
-        args=("x",),
-        params=("beta",),
-        cases=unary_param_cases([({"beta": 1.0}, normal), ({"beta": 2.0}, normal), ({"beta": 0.5}, wide)],
-                                points=(-800.0, -20.0, 0.0, 20.0, 800.0)),
-    ),
-]
+)
+
+SIN = Op(name="sin", set="elementwise", forward=torch.sin, args=("x",), cases=unary_cases(wide))
+
+COS = Op(name="cos", set="elementwise", forward=torch.cos, args=("x",), cases=unary_cases(wide))
+
+TANH = Op(
+    name="tanh", set="elementwise", forward=torch.tanh, args=("x",),
+    cases=unary_param_cases([({}, normal)], points=(-400.0, -30.0, 0.0, 30.0, 400.0)),
+)
+
+SIGMOID = Op(
+    name="sigmoid", set="elementwise", forward=torch.sigmoid, args=("x",),
+    cases=unary_param_cases([({}, normal)], points=(-800.0, -30.0, 0.0, 30.0, 800.0)),
+)
+
+GELU = Op(
+    name="gelu", set="elementwise", forward=F.gelu, args=("x",),
+    cases=unary_param_cases([({}, normal)], points=(-30.0, -3.0, 0.0, 3.0, 30.0)),
+)
+
+SILU = Op(
+    name="silu", set="elementwise", forward=F.silu, args=("x",),
+    cases=unary_param_cases([({}, normal)], points=(-800.0, -30.0, 0.0, 30.0, 800.0)),
+)
+
+SOFTPLUS = Op(
+    name="softplus", set="elementwise", forward=lambda x, *, beta: F.softplus(x, beta=beta), args=("x",),
+    params=("beta",),
+    cases=unary_param_cases([({"beta": 1.0}, normal), ({"beta": 2.0}, normal), ({"beta": 0.5}, wide)],
+                            points=(-800.0, -20.0, 0.0, 20.0, 800.0)),
+)
+
+OPS = [NEG, EXP, LOG, SQRT, RECIPROCAL, POW_SCALAR, SIN, COS, TANH, SIGMOID, GELU, SILU, SOFTPLUS]

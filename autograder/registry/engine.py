@@ -345,13 +345,10 @@ COMMON = dict(
     policy_hint="walk the graph with t.parents and t.vjp; torch's autograd is not needed here",
     rtol={torch.float64: 1e-7}, atol={torch.float64: 1e-9},
 )
-def _op(name: str, cases: object) -> Op:
-    return Op(name=name, cases=cases, **COMMON)  # type: ignore[arg-type]
 
-
-ORDER = _op("engine_order", _order_cases)
-GRADIENT = _op("engine_gradient", _gradient_cases)
-RETAIN = _op("engine_retain_graph", _retain_cases)
-LEAVES = _op("engine_leaves", _leaves_cases)
+ORDER = Op(name="engine_order", cases=_order_cases, **COMMON)  # type: ignore[arg-type]
+GRADIENT = Op(name="engine_gradient", cases=_gradient_cases, **COMMON)  # type: ignore[arg-type]
+RETAIN = Op(name="engine_retain_graph", cases=_retain_cases, **COMMON)  # type: ignore[arg-type]
+LEAVES = Op(name="engine_leaves", cases=_leaves_cases, **COMMON)  # type: ignore[arg-type]
 
 OPS = [ORDER, GRADIENT, RETAIN, LEAVES]

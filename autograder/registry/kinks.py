@@ -55,112 +55,94 @@ def clamp_tensor_cases(gen: torch.Generator) -> list[Case]:
     return cases + with_dtype([cases[2], cases[5], ties], torch.float32)
 
 
-OPS = [
-    Op(
-        name="relu",
-        set="kinks",
-        forward=torch.relu,
-        args=("x",),
-        cases=unary_param_cases([({}, normal)], points=KINK_POINTS),
-        conventions=(Convention("relu'(0) = 0", ([-1.0, 0.0, -0.0, 1.0],), ([0.0, 0.0, 0.0, 1.0],)),),
+RELU = Op(
+    name="relu", set="kinks", forward=torch.relu, args=("x",),
+    cases=unary_param_cases([({}, normal)], points=KINK_POINTS),
+    conventions=(Convention("relu'(0) = 0", ([-1.0, 0.0, -0.0, 1.0],), ([0.0, 0.0, 0.0, 1.0],)),),
+)
+
+LEAKY_RELU = Op(
+    name="leaky_relu", set="kinks", forward=lambda x, *, negative_slope: F.leaky_relu(x, negative_slope), args=("x",),
+    params=("negative_slope",),
+    cases=unary_param_cases([({"negative_slope": 0.01}, normal), ({"negative_slope": 0.2}, normal)],
+                            points=KINK_POINTS),
+    conventions=(
+        Convention("leaky_relu'(0) = negative_slope = 0.1", ([-1.0, 0.0, 1.0],), ([0.1, 0.1, 1.0],),
+                   {"negative_slope": 0.1}),
+        Convention("leaky_relu'(0) = negative_slope = 0.01, also at -0", ([0.0, -0.0],), ([0.01, 0.01],),
+                   {"negative_slope": 0.01}),
     ),
-    Op(
-        name="leaky_relu",
-        set="kinks",
-        forward=lambda x, *, negative_slope: F.leaky_relu(x, negative_slope),
-        args=("x",),
-        params=("negative_slope",),
-        cases=unary_param_cases([({"negative_slope": 0.01}, normal), ({"negative_slope": 0.2}, normal)],
-                                points=KINK_POINTS),
-        conventions=(
-            Convention("leaky_relu'(0) = negative_slope = 0.1", ([-1.0, 0.0, 1.0],), ([0.1, 0.1, 1.0],),
-                       {"negative_slope": 0.1}),
-            Convention("leaky_relu'(0) = negative_slope = 0.01, also at -0", ([0.0, -0.0],), ([0.01, 0.01],),
-                       {"negative_slope": 0.01}),
-        ),
+)
+
+ABS = Op(
+    name="abs", set="kinks", forward=torch.abs, args=("x",),
+    cases=unary_param_cases([({}, normal)], points=KINK_POINTS),
+    conventions=(Convention("abs'(0) = 0", ([-2.0, 0.0, -0.0, 2.0],), ([-1.0, 0.0, 0.0, 1.0],)),),
+)
+
+CLAMP = Op(
+    name="clamp", set="kinks", forward=lambda x, *, min, max: torch.clamp(x, min, max), args=("x",),
+    params=("min", "max"),
+    cases=unary_param_cases([
+        ({"min": -0.5, "max": 0.5}, normal),
+        ({"min": 0.0, "max": None}, normal),
+        ({"min": None, "max": 1.0}, normal),
+        ({"min": -1.0, "max": 2.0}, wide),
+    ], points=(-1.0, -0.5, 0.0, 0.5, 1.0, 2.0)),
+    conventions=(
+        Convention("min = 0, max = 1: gradient 1 at both bounds (torch 2.13.0)", ([-1.0, 0.0, 0.5, 1.0, 2.0],),
+                   ([0.0, 1.0, 1.0, 1.0, 0.0],), {"min": 0.0, "max": 1.0}),
+        Convention("min = 0, max = None: gradient 1 at x = min", ([-1.0, 0.0, 1.0],), ([0.0, 1.0, 1.0],),
+                   {"min": 0.0, "max": None}),
+        Convention("min = None, max = 1: gradient 1 at x = max", ([0.0, 1.0, 2.0],), ([1.0, 1.0, 0.0],),
+                   {"min": None, "max": 1.0}),
+        Convention("min = 1 > max = 0: the output is the constant max, gradient 0", ([-1.0, 0.0, 0.5, 1.0, 2.0],),
+                   ([0.0, 0.0, 0.0, 0.0, 0.0],), {"min": 1.0, "max": 0.0}),
     ),
-    Op(
-        name="abs",
-        set="kinks",
-        forward=torch.abs,
-        args=("x",),
-        cases=unary_param_cases([({}, normal)], points=KINK_POINTS),
-        conventions=(Convention("abs'(0) = 0", ([-2.0, 0.0, -0.0, 2.0],), ([-1.0, 0.0, 0.0, 1.0],)),),
+)
+
+CLAMP_TENSOR = Op(
+    name="clamp_tensor", set="kinks", forward=torch.clamp, args=("x", "lo", "hi"), cases=clamp_tensor_cases,
+    conventions=(
+        Convention("a tie x = lo or x = hi gives the whole gradient to x (torch 2.13.0)",
+                   ([-1.0, 0.0, 0.5, 1.0, 2.0], [0.0] * 5, [1.0] * 5),
+                   ([0.0, 1.0, 1.0, 1.0, 0.0], [1.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 1.0])),
+        Convention("a broadcast bound sums its gradient, ties still go to x",
+                   ([[-1.0, 0.0, 2.0], [0.5, -3.0, 1.0]], 0.0, [1.0]),
+                   ([[0.0, 1.0, 0.0], [1.0, 0.0, 1.0]], 2.0, [1.0])),
+        Convention("lo > hi gives the output hi, and hi all the gradient",
+                   ([-1.0, 0.5, 2.0], [1.0] * 3, [0.0] * 3), ([0.0] * 3, [0.0] * 3, [1.0] * 3)),
+        Convention("lo = hi with x < lo: no input gets the gradient",
+                   ([0.0, 0.5, 1.0], [0.5] * 3, [0.5] * 3), ([0.0, 1.0, 0.0], [0.0] * 3, [0.0, 0.0, 1.0])),
     ),
-    Op(
-        name="clamp",
-        set="kinks",
-        forward=lambda x, *, min, max: torch.clamp(x, min, max),
-        args=("x",),
-        params=("min", "max"),
-        cases=unary_param_cases([
-            ({"min": -0.5, "max": 0.5}, normal),
-            ({"min": 0.0, "max": None}, normal),
-            ({"min": None, "max": 1.0}, normal),
-            ({"min": -1.0, "max": 2.0}, wide),
-        ], points=(-1.0, -0.5, 0.0, 0.5, 1.0, 2.0)),
-        conventions=(
-            Convention("min = 0, max = 1: gradient 1 at both bounds (torch 2.13.0)", ([-1.0, 0.0, 0.5, 1.0, 2.0],),
-                       ([0.0, 1.0, 1.0, 1.0, 0.0],), {"min": 0.0, "max": 1.0}),
-            Convention("min = 0, max = None: gradient 1 at x = min", ([-1.0, 0.0, 1.0],), ([0.0, 1.0, 1.0],),
-                       {"min": 0.0, "max": None}),
-            Convention("min = None, max = 1: gradient 1 at x = max", ([0.0, 1.0, 2.0],), ([1.0, 1.0, 0.0],),
-                       {"min": None, "max": 1.0}),
-            Convention("min = 1 > max = 0: the output is the constant max, gradient 0", ([-1.0, 0.0, 0.5, 1.0, 2.0],),
-                       ([0.0, 0.0, 0.0, 0.0, 0.0],), {"min": 1.0, "max": 0.0}),
-        ),
+)
+
+HARDTANH = Op(
+    name="hardtanh", set="kinks", forward=lambda x, *, min_val, max_val: F.hardtanh(x, min_val, max_val), args=("x",),
+    params=("min_val", "max_val"),
+    cases=unary_param_cases([({"min_val": -1.0, "max_val": 1.0}, normal),
+                             ({"min_val": 0.0, "max_val": 6.0}, wide)],
+                            points=(-2.0, -1.0, 0.0, 1.0, 6.0, 7.0)),
+    conventions=(
+        Convention("bounds -1 and 1: gradient 0 at both bounds", ([-2.0, -1.0, 0.0, 1.0, 2.0],),
+                   ([0.0, 0.0, 1.0, 0.0, 0.0],), {"min_val": -1.0, "max_val": 1.0}),
+        Convention("bounds 0 and 6 (relu6): gradient 0 at 0 and at 6", ([0.0, 3.0, 6.0],), ([0.0, 1.0, 0.0],),
+                   {"min_val": 0.0, "max_val": 6.0}),
     ),
-    Op(
-        name="clamp_tensor",
-        set="kinks",
-        forward=torch.clamp,
-        args=("x", "lo", "hi"),
-        cases=clamp_tensor_cases,
-        conventions=(
-            Convention("a tie x = lo or x = hi gives the whole gradient to x (torch 2.13.0)",
-                       ([-1.0, 0.0, 0.5, 1.0, 2.0], [0.0] * 5, [1.0] * 5),
-                       ([0.0, 1.0, 1.0, 1.0, 0.0], [1.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 1.0])),
-            Convention("a broadcast bound sums its gradient, ties still go to x",
-                       ([[-1.0, 0.0, 2.0], [0.5, -3.0, 1.0]], 0.0, [1.0]),
-                       ([[0.0, 1.0, 0.0], [1.0, 0.0, 1.0]], 2.0, [1.0])),
-            Convention("lo > hi gives the output hi, and hi all the gradient",
-                       ([-1.0, 0.5, 2.0], [1.0] * 3, [0.0] * 3), ([0.0] * 3, [0.0] * 3, [1.0] * 3)),
-            Convention("lo = hi with x < lo: no input gets the gradient",
-                       ([0.0, 0.5, 1.0], [0.5] * 3, [0.5] * 3), ([0.0, 1.0, 0.0], [0.0] * 3, [0.0, 0.0, 1.0])),
-        ),
-    ),
-    Op(
-        name="hardtanh",
-        set="kinks",
-        forward=lambda x, *, min_val, max_val: F.hardtanh(x, min_val, max_val),
-        args=("x",),
-        params=("min_val", "max_val"),
-        cases=unary_param_cases([({"min_val": -1.0, "max_val": 1.0}, normal),
-                                 ({"min_val": 0.0, "max_val": 6.0}, wide)],
-                                points=(-2.0, -1.0, 0.0, 1.0, 6.0, 7.0)),
-        conventions=(
-            Convention("bounds -1 and 1: gradient 0 at both bounds", ([-2.0, -1.0, 0.0, 1.0, 2.0],),
-                       ([0.0, 0.0, 1.0, 0.0, 0.0],), {"min_val": -1.0, "max_val": 1.0}),
-            Convention("bounds 0 and 6 (relu6): gradient 0 at 0 and at 6", ([0.0, 3.0, 6.0],), ([0.0, 1.0, 0.0],),
-                       {"min_val": 0.0, "max_val": 6.0}),
-        ),
-    ),
-    Op(
-        name="sign",
-        set="kinks",
-        forward=torch.sign,
-        args=("x",),
-        cases=unary_param_cases([({}, normal)], points=KINK_POINTS),
-        conventions=(Convention("sign'(x) = 0 everywhere, also at 0", ([-1.0, 0.0, -0.0, 2.0],),
-                                ([0.0, 0.0, 0.0, 0.0],)),),
-    ),
-    Op(
-        name="floor",
-        set="kinks",
-        forward=torch.floor,
-        args=("x",),
-        cases=unary_param_cases([({}, wide)], points=(-2.0, -1.5, -0.0, 0.0, 0.5, 1.0, 2.0)),
-        conventions=(Convention("floor'(x) = 0 everywhere, also at integers", ([-1.0, 0.0, 0.5, 2.0],),
-                                ([0.0, 0.0, 0.0, 0.0],)),),
-    ),
-]
+)
+
+SIGN = Op(
+    name="sign", set="kinks", forward=torch.sign, args=("x",),
+    cases=unary_param_cases([({}, normal)], points=KINK_POINTS),
+    conventions=(Convention("sign'(x) = 0 everywhere, also at 0", ([-1.0, 0.0, -0.0, 2.0],),
+                            ([0.0, 0.0, 0.0, 0.0],)),),
+)
+
+FLOOR = Op(
+    name="floor", set="kinks", forward=torch.floor, args=("x",),
+    cases=unary_param_cases([({}, wide)], points=(-2.0, -1.5, -0.0, 0.0, 0.5, 1.0, 2.0)),
+    conventions=(Convention("floor'(x) = 0 everywhere, also at integers", ([-1.0, 0.0, 0.5, 2.0],),
+                            ([0.0, 0.0, 0.0, 0.0],)),),
+)
+
+OPS = [RELU, LEAKY_RELU, ABS, CLAMP, CLAMP_TENSOR, HARDTANH, SIGN, FLOOR]

@@ -20,13 +20,7 @@ def _shapes(gen: torch.Generator, sa: Shape, sb: Shape, **params: object) -> Cas
 
 # --- matmul ------------------------------------------------------------------------------------------------
 
-MATMUL = Op(
-    name="matmul",
-    set="linalg",
-    forward=torch.matmul,
-    args=("a", "b"),
-    cases=matmul_cases,
-)
+MATMUL = Op(name="matmul", set="linalg", forward=torch.matmul, args=("a", "b"), cases=matmul_cases)
 
 
 # --- outer -------------------------------------------------------------------------------------------------
@@ -44,13 +38,7 @@ def _outer_cases(gen: torch.Generator) -> list[Case]:
     return cases + with_dtype([cases[0], cases[5]], torch.float32)
 
 
-OUTER = Op(
-    name="outer",
-    set="linalg",
-    forward=torch.outer,
-    args=("x", "y"),
-    cases=_outer_cases,
-)
+OUTER = Op(name="outer", set="linalg", forward=torch.outer, args=("x", "y"), cases=_outer_cases)
 
 
 # --- bmm ---------------------------------------------------------------------------------------------------
@@ -70,13 +58,7 @@ def _bmm_cases(gen: torch.Generator) -> list[Case]:
     return cases + with_dtype([cases[0], cases[7]], torch.float32)
 
 
-BMM = Op(
-    name="bmm",
-    set="linalg",
-    forward=torch.bmm,
-    args=("a", "b"),
-    cases=_bmm_cases,
-)
+BMM = Op(name="bmm", set="linalg", forward=torch.bmm, args=("a", "b"), cases=_bmm_cases)
 
 
 # --- einsum ------------------------------------------------------------------------------------------------
@@ -99,12 +81,8 @@ def _einsum_cases(gen: torch.Generator) -> list[Case]:
 
 
 EINSUM = Op(
-    name="einsum",
-    set="linalg",
-    forward=lambda a, b, *, equation: torch.einsum(equation, a, b),
-    args=("a", "b"),
-    params=("equation",),
-    cases=_einsum_cases,
+    name="einsum", set="linalg", forward=lambda a, b, *, equation: torch.einsum(equation, a, b), args=("a", "b"),
+    params=("equation",), cases=_einsum_cases,
 )
 
 

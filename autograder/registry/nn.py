@@ -57,24 +57,14 @@ def _log_softmax(x: Tensor, *, dim: int) -> Tensor:
 
 
 SOFTMAX = Op(
-    name="softmax",
-    set="nn",
-    forward=_softmax,
-    args=("x",),
-    params=("dim",),
-    cases=_softmax_cases,
+    name="softmax", set="nn", forward=_softmax, args=("x",), params=("dim",), cases=_softmax_cases,
     conventions=(
         Convention("a -inf logit gets gradient 0", ([[0.0, -INF, 0.0]],), ([[0.0, 0.0, 0.0]],), {"dim": 1}),
     ),
 )
 
 LOG_SOFTMAX = Op(
-    name="log_softmax",
-    set="nn",
-    forward=_log_softmax,
-    args=("x",),
-    params=("dim",),
-    cases=_softmax_cases,
+    name="log_softmax", set="nn", forward=_log_softmax, args=("x",), params=("dim",), cases=_softmax_cases,
     conventions=(
         Convention("a -inf logit gets its own grad (here 1), the others grad - s * sum(grad)",
                    ([[0.0, -INF, 0.0]],), ([[-0.5, 1.0, -0.5]],), {"dim": 1}),
@@ -122,13 +112,8 @@ def _cross_entropy_cases(gen: torch.Generator) -> list[Case]:
 
 
 CROSS_ENTROPY = Op(
-    name="cross_entropy",
-    set="nn",
-    forward=_cross_entropy,
-    args=("logits", "target"),
-    params=("reduction", "ignore_index"),
-    differentiable=(True, False),
-    cases=_cross_entropy_cases,
+    name="cross_entropy", set="nn", forward=_cross_entropy, args=("logits", "target"),
+    params=("reduction", "ignore_index"), differentiable=(True, False), cases=_cross_entropy_cases,
     conventions=(
         Convention("an ignored row gets 0, and mean divides by the 1 row that counts",
                    ([[0.0, 0.0], [0.0, 0.0]], torch.tensor([0, -100])), ([[-0.5, 0.5], [0.0, 0.0]], None),
@@ -171,11 +156,7 @@ def _layer_norm_cases(gen: torch.Generator) -> list[Case]:
 
 
 LAYER_NORM = Op(
-    name="layer_norm",
-    set="nn",
-    forward=_layer_norm,
-    args=("x", "weight", "bias"),
-    params=("normalized_shape", "eps"),
+    name="layer_norm", set="nn", forward=_layer_norm, args=("x", "weight", "bias"), params=("normalized_shape", "eps"),
     cases=_layer_norm_cases,
     # float32: with a mean around 100, x - mean cancels about 7 bits, so x̂ carries absolute errors near
     # ulp(100) = 8e-6; torch's float32 kernel and a correct float32 backward then differ by up to 4e-4
@@ -216,11 +197,7 @@ def _conv2d_cases(gen: torch.Generator) -> list[Case]:
 
 
 CONV2D = Op(
-    name="conv2d",
-    set="nn",
-    forward=_conv2d,
-    args=("x", "weight", "bias"),
-    params=("stride", "padding"),
+    name="conv2d", set="nn", forward=_conv2d, args=("x", "weight", "bias"), params=("stride", "padding"),
     cases=_conv2d_cases,
 )
 
@@ -257,11 +234,7 @@ def _max_pool2d_cases(gen: torch.Generator) -> list[Case]:
 
 
 MAX_POOL2D = Op(
-    name="max_pool2d",
-    set="nn",
-    forward=_max_pool2d,
-    args=("x",),
-    params=("kernel_size", "stride"),
+    name="max_pool2d", set="nn", forward=_max_pool2d, args=("x",), params=("kernel_size", "stride"),
     cases=_max_pool2d_cases,
     conventions=(
         Convention("an all-equal 2x2 window gives everything to its first element",
@@ -295,11 +268,7 @@ def _avg_pool2d_cases(gen: torch.Generator) -> list[Case]:
 
 
 AVG_POOL2D = Op(
-    name="avg_pool2d",
-    set="nn",
-    forward=_avg_pool2d,
-    args=("x",),
-    params=("kernel_size", "stride", "padding"),
+    name="avg_pool2d", set="nn", forward=_avg_pool2d, args=("x",), params=("kernel_size", "stride", "padding"),
     cases=_avg_pool2d_cases,
 )
 
@@ -337,13 +306,8 @@ def _dropout_cases(gen: torch.Generator) -> list[Case]:
 
 
 DROPOUT_WITH_MASK = Op(
-    name="dropout_with_mask",
-    set="nn",
-    forward=_dropout_with_mask,
-    args=("x", "mask"),
-    params=("p",),
-    differentiable=(True, False),
-    cases=_dropout_cases,
+    name="dropout_with_mask", set="nn", forward=_dropout_with_mask, args=("x", "mask"), params=("p",),
+    differentiable=(True, False), cases=_dropout_cases,
 )
 
 

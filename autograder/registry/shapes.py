@@ -43,11 +43,7 @@ def _reshape_cases(gen: torch.Generator) -> list[Case]:
 
 
 RESHAPE = Op(
-    name="reshape",
-    set="shapes",
-    forward=lambda x, *, shape: torch.reshape(x, shape),
-    args=("x",),
-    params=("shape",),
+    name="reshape", set="shapes", forward=lambda x, *, shape: torch.reshape(x, shape), args=("x",), params=("shape",),
     cases=_reshape_cases,
 )
 
@@ -72,11 +68,7 @@ def _permute_cases(gen: torch.Generator) -> list[Case]:
 
 
 PERMUTE = Op(
-    name="permute",
-    set="shapes",
-    forward=lambda x, *, dims: torch.permute(x, dims),
-    args=("x",),
-    params=("dims",),
+    name="permute", set="shapes", forward=lambda x, *, dims: torch.permute(x, dims), args=("x",), params=("dims",),
     cases=_permute_cases,
 )
 
@@ -99,12 +91,8 @@ def _transpose_cases(gen: torch.Generator) -> list[Case]:
 
 
 TRANSPOSE = Op(
-    name="transpose",
-    set="shapes",
-    forward=lambda x, *, dim0, dim1: torch.transpose(x, dim0, dim1),
-    args=("x",),
-    params=("dim0", "dim1"),
-    cases=_transpose_cases,
+    name="transpose", set="shapes", forward=lambda x, *, dim0, dim1: torch.transpose(x, dim0, dim1), args=("x",),
+    params=("dim0", "dim1"), cases=_transpose_cases,
 )
 
 
@@ -126,11 +114,7 @@ def _expand_cases(gen: torch.Generator) -> list[Case]:
 
 
 EXPAND = Op(
-    name="expand",
-    set="shapes",
-    forward=lambda x, *, shape: x.expand(shape),
-    args=("x",),
-    params=("shape",),
+    name="expand", set="shapes", forward=lambda x, *, shape: x.expand(shape), args=("x",), params=("shape",),
     cases=_expand_cases,
 )
 
@@ -156,12 +140,8 @@ def _squeeze_cases(gen: torch.Generator) -> list[Case]:
 
 
 SQUEEZE = Op(
-    name="squeeze",
-    set="shapes",
-    forward=lambda x, *, dim: torch.squeeze(x) if dim is None else torch.squeeze(x, dim),
-    args=("x",),
-    params=("dim",),
-    cases=_squeeze_cases,
+    name="squeeze", set="shapes", forward=lambda x, *, dim: torch.squeeze(x) if dim is None else torch.squeeze(x, dim),
+    args=("x",), params=("dim",), cases=_squeeze_cases,
 )
 
 
@@ -186,11 +166,7 @@ def _unsqueeze_cases(gen: torch.Generator) -> list[Case]:
 
 
 UNSQUEEZE = Op(
-    name="unsqueeze",
-    set="shapes",
-    forward=lambda x, *, dim: torch.unsqueeze(x, dim),
-    args=("x",),
-    params=("dim",),
+    name="unsqueeze", set="shapes", forward=lambda x, *, dim: torch.unsqueeze(x, dim), args=("x",), params=("dim",),
     cases=_unsqueeze_cases,
 )
 
@@ -218,11 +194,7 @@ def _cat_cases(gen: torch.Generator) -> list[Case]:
 
 
 CAT = Op(
-    name="cat",
-    set="shapes",
-    forward=lambda a, b, *, dim: torch.cat([a, b], dim),
-    args=("a", "b"),
-    params=("dim",),
+    name="cat", set="shapes", forward=lambda a, b, *, dim: torch.cat([a, b], dim), args=("a", "b"), params=("dim",),
     cases=_cat_cases,
 )
 
@@ -249,11 +221,7 @@ def _stack_cases(gen: torch.Generator) -> list[Case]:
 
 
 STACK = Op(
-    name="stack",
-    set="shapes",
-    forward=lambda a, b, *, dim: torch.stack([a, b], dim),
-    args=("a", "b"),
-    params=("dim",),
+    name="stack", set="shapes", forward=lambda a, b, *, dim: torch.stack([a, b], dim), args=("a", "b"), params=("dim",),
     cases=_stack_cases,
 )
 
@@ -281,11 +249,7 @@ def _getitem_cases(gen: torch.Generator) -> list[Case]:
 
 
 GETITEM = Op(
-    name="getitem",
-    set="shapes",
-    forward=lambda x, index: x[index],
-    args=("x", "index"),
-    cases=_getitem_cases,
+    name="getitem", set="shapes", forward=lambda x, index: x[index], args=("x", "index"), cases=_getitem_cases,
     differentiable=(True, False),
     conventions=(
         Convention("x[[0, 0, 2]] gives x the gradient [2, 0, 1]",
@@ -317,13 +281,8 @@ def _gather_cases(gen: torch.Generator) -> list[Case]:
 
 
 GATHER = Op(
-    name="gather",
-    set="shapes",
-    forward=lambda x, index, *, dim: torch.gather(x, dim, index),
-    args=("x", "index"),
-    params=("dim",),
-    cases=_gather_cases,
-    differentiable=(True, False),
+    name="gather", set="shapes", forward=lambda x, index, *, dim: torch.gather(x, dim, index), args=("x", "index"),
+    params=("dim",), cases=_gather_cases, differentiable=(True, False),
     conventions=(
         Convention("gather(x, 0, [0, 0, 2]) gives x the gradient [2, 0, 1]",
                    ([1.0, 2.0, 3.0], torch.tensor([0, 0, 2])), ([2.0, 0.0, 1.0], None), {"dim": 0}),
@@ -349,13 +308,8 @@ def _index_select_cases(gen: torch.Generator) -> list[Case]:
 
 
 INDEX_SELECT = Op(
-    name="index_select",
-    set="shapes",
-    forward=lambda x, index, *, dim: torch.index_select(x, dim, index),
-    args=("x", "index"),
-    params=("dim",),
-    cases=_index_select_cases,
-    differentiable=(True, False),
+    name="index_select", set="shapes", forward=lambda x, index, *, dim: torch.index_select(x, dim, index),
+    args=("x", "index"), params=("dim",), cases=_index_select_cases, differentiable=(True, False),
     conventions=(
         Convention("index_select(x, 0, [2, 2, 0]) gives x the gradient [1, 0, 2]",
                    ([1.0, 2.0, 3.0], torch.tensor([2, 2, 0])), ([1.0, 0.0, 2.0], None), {"dim": 0}),
@@ -398,13 +352,9 @@ def _embedding_cases(gen: torch.Generator) -> list[Case]:
 
 
 EMBEDDING = Op(
-    name="embedding",
-    set="shapes",
+    name="embedding", set="shapes",
     forward=lambda weight, indices, *, padding_idx: F.embedding(indices, weight, padding_idx=padding_idx),
-    args=("weight", "indices"),
-    params=("padding_idx",),
-    cases=_embedding_cases,
-    differentiable=(True, False),
+    args=("weight", "indices"), params=("padding_idx",), cases=_embedding_cases, differentiable=(True, False),
     conventions=(
         Convention("with padding_idx=0, row 0 gets 0; rows 1 and 2 get 1 each",
                    ([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], torch.tensor([0, 2, 0, 1])),
@@ -435,11 +385,7 @@ def _flip_cases(gen: torch.Generator) -> list[Case]:
 
 
 FLIP = Op(
-    name="flip",
-    set="shapes",
-    forward=lambda x, *, dims: torch.flip(x, dims),
-    args=("x",),
-    params=("dims",),
+    name="flip", set="shapes", forward=lambda x, *, dims: torch.flip(x, dims), args=("x",), params=("dims",),
     cases=_flip_cases,
 )
 
@@ -465,12 +411,8 @@ def _pad_cases(gen: torch.Generator) -> list[Case]:
 
 
 PAD = Op(
-    name="pad",
-    set="shapes",
-    forward=lambda x, *, pad, value: F.pad(x, pad, value=value),
-    args=("x",),
-    params=("pad", "value"),
-    cases=_pad_cases,
+    name="pad", set="shapes", forward=lambda x, *, pad, value: F.pad(x, pad, value=value), args=("x",),
+    params=("pad", "value"), cases=_pad_cases,
 )
 
 
