@@ -21,7 +21,7 @@ Tensor = torch.Tensor
 INF, NAN = float("inf"), float("nan")
 
 
-@domain(r"$0.5 \le |{v}| < 2.5$, of either sign")
+@domain(r"${v}$ of either sign with $0.5 \le |{v}| < 2.5$")
 def _away_from_zero(shape: Shape, gen: torch.Generator) -> Tensor:
     """A divisor far from the pole at 0."""
     magnitude = torch.rand(shape, generator=gen, dtype=torch.float64) * 2 + 0.5

@@ -191,7 +191,7 @@ def wide(shape: tuple[int, ...], gen: torch.Generator) -> Tensor:
     return normal(shape, gen) * 3
 
 
-@domain(r"$0.2 \le |{v}| < 3.2$, of either sign")
+@domain(r"${v}$ of either sign with $0.2 \le |{v}| < 3.2$")
 def away_from_zero(shape: tuple[int, ...], gen: torch.Generator) -> Tensor:
     """Both branches of 1/x, never its pole."""
     signs = torch.randint(0, 2, shape, generator=gen).to(torch.float64) * 2 - 1

@@ -1,17 +1,5 @@
-"""The teaching text of the ops: one Markdown file per op, ``pages/<set>/<op>.md``, read once.
-
-A file starts with front matter, ``key: value`` lines between two ``---`` lines (``summary``, one line), then
-``## `` sections. A VJP's are ``Function`` (the formula, between ``$$`` lines), ``Jacobian``, ``VJP`` and
-``Convention`` (what torch does at kinks and ties); another kind's are its own headings, in page order, and
-``How it is tested``. Both end with ``Common mistakes`` and ``Hint``.
-
-Each mistake is a bullet that names the known-wrong variant implementing it, ``- {mutant: sign} ...`` (the
-function ``<op's function>__sign`` in ``tests/mutants/<set>.py``), or says why there is none,
-``- {no mutant: why} ...``; a test checks every name. ``{{name}}`` in the text is filled from the op's case spec
-(see :func:`autograder.registry.cases.spec_text`), so sentences about sampled domains and special points are
-never written twice; and ``{{name}}`` where ``pages/<set>/_<name>.md`` exists is replaced by that file, a text
-several pages of a set share.
-"""
+"""The teaching text of the ops: one Markdown file per op, ``pages/<set>/<op>.md`` (format: ``pages/README.md``),
+read once into a :class:`Page`."""
 
 from __future__ import annotations
 

@@ -154,3 +154,24 @@ def where_backward__mask_after_sum(grad: Tensor, condition: Tensor, x: Tensor,
     gx, gy = sum_to(grad, x.shape), sum_to(grad, y.shape)
     return None, torch.where(sum_to(condition, x.shape).bool(), gx, 0.0), torch.where(
         sum_to(condition, y.shape).bool(), 0.0, gy)
+
+
+def maximum_backward__ignores_grad(grad: Tensor, x: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
+    tie = (x == y) / 2
+    ones = torch.ones_like(grad)
+    return sum_to(ones * ((x > y) + tie), x.shape), sum_to(ones * ((x < y) + tie), y.shape)
+
+
+def minimum_backward__tie_to_x(grad: Tensor, x: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
+    return sum_to(grad * (x <= y), x.shape), sum_to(grad * (x > y), y.shape)
+
+
+def minimum_backward__no_broadcast_sum(grad: Tensor, x: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
+    tie = (x == y) / 2
+    return grad * ((x < y) + tie), grad * ((x > y) + tie)
+
+
+def where_backward__no_broadcast_sum(grad: Tensor, condition: Tensor, x: Tensor,
+                                     y: Tensor) -> tuple[None, Tensor, Tensor]:
+    zero = torch.zeros_like(grad)
+    return None, torch.where(condition, grad, zero), torch.where(condition, zero, grad)

@@ -104,3 +104,7 @@ def jacobian_best_mode__both_modes(f: Callable[[Tensor], Tensor], x: Tensor) -> 
     with torch.no_grad():
         m = f(x).numel()
     return (forward if x.numel() < m else reverse,)
+
+
+def matmul_jvp__swapped_order(a: Tensor, b: Tensor, a_dot: Tensor, b_dot: Tensor) -> tuple[Tensor]:
+    return (b @ a_dot + a @ b_dot,)

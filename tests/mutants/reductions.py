@@ -199,3 +199,36 @@ def cumsum_backward__no_accumulate(grad: Tensor, x: Tensor, *, dim: int) -> tupl
 
 def cumsum_backward__off_by_one(grad: Tensor, x: Tensor, *, dim: int) -> tuple[Tensor]:
     return (grad.sum(dim, keepdim=True) - grad.cumsum(dim),)
+
+
+def sum_backward__unsqueezes_kept_dims(grad: Tensor, x: Tensor, *, dim: Dim, keepdim: bool) -> tuple[Tensor]:
+    for d in _dims(x, dim):
+        grad = grad.unsqueeze(d)
+    return (grad.expand(x.shape),)
+
+
+def logsumexp_backward__softmax_one_dim(grad: Tensor, x: Tensor, *, dim: Dim, keepdim: bool) -> tuple[Tensor]:
+    return (_unreduce(grad, x, dim, keepdim) * torch.softmax(x, dim),)
+
+
+def var_backward__keepdim_lost(grad: Tensor, x: Tensor, *, dim: Dim, correction: int,
+                               keepdim: bool) -> tuple[Tensor]:
+    return (grad * 2 * _centred(x, dim) / (_count(x, dim) - correction),)
+
+
+def std_backward__keepdim_lost(grad: Tensor, x: Tensor, *, dim: Dim, correction: int,
+                               keepdim: bool) -> tuple[Tensor]:
+    centred = _centred(x, dim)
+    dof = _count(x, dim) - correction
+    var = (centred * centred).sum(dim=_dims(x, dim), keepdim=True) / dof
+    sigma = torch.where(var == 0, torch.ones_like(var), var).sqrt()
+    return (torch.where(var == 0, 0.0, grad * centred / (dof * sigma)),)
+
+
+def max_dim_backward__ignores_grad(grad: Tensor, x: Tensor, *, dim: int, keepdim: bool) -> tuple[Tensor]:
+    index = torch.max(x, dim, keepdim=True).indices
+    return (torch.zeros_like(x).scatter(dim, index, torch.ones_like(_unreduce(grad, x, dim, keepdim))),)
+
+
+def cumsum_backward__ignores_grad(grad: Tensor, x: Tensor, *, dim: int) -> tuple[Tensor]:
+    return (torch.ones_like(grad).flip(dim).cumsum(dim).flip(dim),)

@@ -273,3 +273,15 @@ def pad_backward__swapped_sides(grad: Tensor, x: Tensor, *, pad: list[int], valu
 
 def pad_backward__ignores_grad(grad: Tensor, x: Tensor, *, pad: list[int], value: float) -> tuple[Tensor]:
     return (torch.ones(x.shape, dtype=grad.dtype),)
+
+
+def cat_backward__empty_piece_none(grad: Tensor, a: Tensor, b: Tensor, *, dim: int) -> tuple[Tensor | None, ...]:
+    if a.shape[dim] == 0:
+        return None, grad
+    if b.shape[dim] == 0:
+        return grad, None
+    return tuple(grad.split([a.shape[dim], b.shape[dim]], dim))
+
+
+def stack_backward__ignores_grad(grad: Tensor, a: Tensor, b: Tensor, *, dim: int) -> tuple[Tensor, Tensor]:
+    return torch.ones(a.shape, dtype=grad.dtype), torch.ones(b.shape, dtype=grad.dtype)
