@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import torch
 import torch.nn.functional as F
 
-from autograder.registry.cases import Sampler, away_from_zero, normal, positive, unary_cases, unary_param_cases, wide
+from autograder.registry.cases import away_from_zero, normal, positive, unary_cases, unary_param_cases, wide
 from autograder.registry.op import Convention, Op
 
 Tensor = torch.Tensor
-Setting = tuple[dict[str, Any], Sampler]
 
 
 NEG = Op(name="neg", set="elementwise", forward=torch.neg, args=("x",), cases=unary_cases())

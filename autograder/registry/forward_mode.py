@@ -15,21 +15,23 @@ from torch.autograd.functional import jacobian
 
 from autograder import library
 from autograder.registry.cases import (
+    DIM_KEEPDIM,
+    EMPTY_DIM,
     Case,
+    CaseMaker,
     Shape,
     binary_cases,
     expanded,
     matmul_cases,
     normal,
+    reduction_cases,
     transposed,
     unary_cases,
     with_dtype,
 )
 from autograder.registry.op import Op
-from autograder.registry.reductions import DIM_KEEPDIM, EMPTY_DIM, reduction_cases
 
 Tensor = torch.Tensor
-CaseMaker = Callable[[torch.Generator], list[Case]]
 
 
 def _with_tangents(make: CaseMaker) -> CaseMaker:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from autograder.registry.cases import Case, Shape, normal, transposed, with_dtype
-from autograder.registry.elementwise import unary_param_cases, wide
+from autograder.registry.cases import Case, Shape, normal, transposed, unary_param_cases, wide, with_dtype
 from autograder.registry.op import Convention, Op
 
 Tensor = torch.Tensor

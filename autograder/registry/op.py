@@ -10,11 +10,10 @@ import torch
 
 from autograder.common import settings
 from autograder.registry import text
-from autograder.registry.cases import Case, spec_text
+from autograder.registry.cases import Case, CaseMaker, spec_text
 from autograder.registry.text import Page
 
 Tensor = torch.Tensor
-CaseMaker = Callable[[torch.Generator], list[Case]]
 
 
 @dataclass(frozen=True)
