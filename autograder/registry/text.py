@@ -49,7 +49,7 @@ def parse(text: str, where: str = "") -> Page:
         heading, _, content = chunk.partition("\n")
         content = content.strip("\n")
         if heading == "Common mistakes":
-            bullets = [m for m in re.split(r"\n(?=- )", content)]
+            bullets = re.split(r"\n(?=- )", content)
             keys = [KEYED.match(b) for b in bullets]
             if not all(keys):
                 raise ValueError(f"{where}: a mistake without {{mutant: ...}} or {{no mutant: ...}}")
