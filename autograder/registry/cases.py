@@ -233,8 +233,9 @@ def _params_text(params: dict[str, Any]) -> str:
     return ", ".join(f"{k}={v!r}" for k, v in params.items())
 
 
+@domain(r"${v}$ around $\pm 1000$")
 def _large(shape: Shape, gen: torch.Generator) -> Tensor:
-    """Values around ±1000: exp overflows (and underflows) in float64, and far sooner in float32."""
+    """exp overflows (and underflows) in float64, and far sooner in float32."""
     return normal(shape, gen) * 400 + 1000 * torch.sign(normal(shape, gen))
 
 
@@ -262,7 +263,8 @@ def reduction_cases(specs: Sequence[Spec], sample: Sampler = normal, points: Seq
                        (torch.tensor(values, dtype=torch.float64),), dict(params)) for values, params in points]
         return cases + with_dtype([cases[i] for i in float32], torch.float32)
 
-    return make
+    large = any(layout == "large" for _, layout, _ in specs)
+    return described(make, sampled=sampled(sample, "x"), **({"large": sampled(_large, "x")} if large else {}))
 
 
 DIM_KEEPDIM: tuple[Spec, ...] = (
