@@ -36,7 +36,7 @@ def bundle(secret: bytes | None = None, sets: list[str] | None = None, timeout: 
         _add(z, "config.json", (json.dumps(config, indent=2) + "\n").encode())
         _add(z, "secret", (secret or secrets.token_urlsafe(32).encode()).strip() + b"\n")
         _add(z, "grader/pyproject.toml", (ROOT / "pyproject.toml").read_bytes())
-        for path in sorted(PACKAGE.rglob("*.py")):
+        for path in sorted([*PACKAGE.rglob("*.py"), *PACKAGE.glob("registry/pages/*/*.md")]):  # pages: op texts
             if "__pycache__" not in path.parts:
                 _add(z, f"grader/{path.relative_to(ROOT).as_posix()}", path.read_bytes())
         _add(z, "grader/README.md", b"The Autograd by Hand grader (installed by setup.sh).\n")

@@ -17,7 +17,7 @@ import torch
 from autograder.kinds import ENGINE, programs
 from autograder.kinds.programs import Call, Leaves, Node, Ops, Program, Shape
 from autograder.registry.cases import Case
-from autograder.registry.op import Op, Page
+from autograder.registry.op import Op
 
 Tensor = torch.Tensor
 
@@ -340,21 +340,6 @@ def repro(case: Case) -> str:
 
 # --- the exercises -----------------------------------------------------------------------------------------------
 
-TENSOR_API = (
-    "`autograder.engine.Tensor` holds a float64 numpy array `data` and records how it was made:\n\n"
-    "| attribute | what it is |\n| --- | --- |\n"
-    "| `t.parents` | the inputs of the op that made `t` (a tuple of `Tensor`; empty for a leaf) |\n"
-    "| `t.vjp(grad)` | the gradients of `t.parents` given the gradient `grad` of `t`: one numpy array per parent, "
-    "in that parent's shape (the VJP rules are given) |\n"
-    "| `t.is_leaf` | made by you, not by an op on tensors that require grad |\n"
-    "| `t.requires_grad` | whether gradients flow to `t` |\n"
-    "| `t.grad` | `None` until `backward()` stores a numpy array there |\n"
-    "| `t.retains_grad` | set by `t.retain_grad()`: store this result's gradient too |\n"
-    "| `t.release()` | free the values `t`'s rule saved; afterwards `t.vjp` raises torch's \"second time\" error |\n\n"
-    "Ops: `a + b`, `a * b` (with broadcasting), `a.exp()`, `a.tanh()`, `a.sum()`. As in torch, an op whose "
-    "inputs all have `requires_grad=False` makes a constant leaf."
-)
-
 SIGNATURE = ("root", "gradient=None", "*", "retain_graph=False")
 COMMON = dict(
     set="engine", args=("numbers",), kind=ENGINE, expected=expected,
@@ -362,155 +347,10 @@ COMMON = dict(
     policy_hint="walk the graph with t.parents and t.vjp; torch's autograd is not needed here",
     rtol={torch.float64: 1e-7}, atol={torch.float64: 1e-9},
 )
-TESTING = (
-    "Each case is a small program: leaves, ops, maybe `retain_grad()`, then one or more `backward` calls. The "
-    "grader runs it on `autograder.engine.Tensor` with your `backward` (in a separate process, with torch's "
-    "autograd switched off) and the same program in torch (float64), and compares, after every call: whether "
-    "it raised, and which of torch's errors (by the phrase in the message); which tensors have a `.grad`; the "
-    "values of every gradient{extra}. A failed case prints the program as Python you can paste to rerun it."
-)
 
-
-def _op(name: str, cases: object, summary: str, sections: tuple[tuple[str, str], ...], mistakes: tuple[str, ...],
-        hint: str, extra: str = "") -> Op:
-    return Op(name=name, cases=cases, summary=summary,  # type: ignore[arg-type]
-              page=Page(sections=(("The tensor you are given", TENSOR_API), *sections), mistakes=mistakes,
-                        testing=TESTING.format(extra=extra), hint=hint), **COMMON)  # type: ignore[arg-type]
-
-
-ORDER = _op(
-    "engine_order", _order_cases,
-    "Walk the graph in topological order and add up every contribution: the gradient of a scalar root reaches "
-    "every leaf.",
-    (
-        ("What backward() does", (
-            r"For a scalar root $L$, `backward(root)` computes $\partial L / \partial x$ for every leaf $x$ that "
-            r"requires grad and stores it in `x.grad`. It starts with $\partial L / \partial L = 1$ and goes back "
-            r"through the graph: a node's gradient, passed to its `vjp`, gives one contribution per parent. A "
-            r"tensor used by several ops (or twice by one, as in `x * x`) receives several contributions, and its "
-            r"gradient is their **sum** (the multivariate chain rule)."
-        )),
-        ("Why the order matters", (
-            "A node may call `vjp` only once its gradient is complete, that is after **every** op that used it has "
-            "sent its contribution. Processing nodes in reverse topological order guarantees that: build the order "
-            "by a depth-first search from the root that appends a node after all of its parents, then walk it "
-            "backwards. (torch's engine counts each node's pending consumers instead; either works.) Graphs here "
-            "can be 1,200 ops deep, deeper than Python's recursion limit: write the search with an explicit stack."
-        )),
-        ("Try it against torch", (
-            "```python\nimport torch\nfrom autograder.engine import Tensor\nfrom exercises.engine import backward\n\n"
-            "x = Tensor([1.0, 2.0, 3.0], requires_grad=True)\ny = x.exp()             # used twice below\n"
-            "backward((y * y.tanh()).sum())\nprint(x.grad)\n\n"
-            "t = torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64, requires_grad=True)\nu = t.exp()\n"
-            "(u * u.tanh()).sum().backward()\nprint(t.grad)           # the same numbers\n```"
-        )),
-    ),
-    (
-        "Passing each gradient on as soon as it arrives (a breadth-first walk without waiting): a node used by "
-        "two ops runs its rule once per consumer, each time with part of its gradient, and the second run finds "
-        "its saved values released (the \"second time\" error in a single call).",
-        "Keeping one gradient per node in a dict but assigning (`grads[p] = g`) instead of adding: `x * x` gives "
-        "`x` instead of `2x`.",
-        "Zipping `node.parents` with the results of `node.vjp` but skipping duplicates (`set(node.parents)`).",
-        "A recursive depth-first search: correct, until a graph is deeper than 1,000 ops.",
-    ),
-    "```python\norder, seen, stack = [], set(), [(root, False)]\nwhile stack:\n    node, done = stack.pop()\n"
-    "    if done:\n        order.append(node)\n    elif id(node) not in seen:\n        seen.add(id(node))\n"
-    "        stack.append((node, True))\n        stack += [(p, False) for p in node.parents]\n"
-    "# order lists every node after its parents: walk reversed(order)\n```",
-)
-
-GRADIENT = _op(
-    "engine_gradient", _gradient_cases,
-    "The `gradient` argument: a non-scalar root needs one of its own shape; a scalar root gets 1 implicitly.",
-    (
-        ("What gradient means", (
-            r"With a root $y$ that is not a scalar, `backward(y, v)` computes the vector-Jacobian product "
-            r"$v^\top J$: the gradient of $\sum_i v_i y_i$. So `gradient` must have exactly the root's shape; torch "
-            r"refuses anything else, even a shape that would broadcast, with `RuntimeError: Mismatch in shape: "
-            r"grad_output[0] has a shape of ... and output[0] has a shape of ...`."
-        )),
-        ("When it may be left out", (
-            "Only when the root has exactly one element (`root.data.size == 1`: shape `()`, `(1,)`, `(1, 1)`...): "
-            "then it is 1 (`np.ones_like(root.data)`). For any other root torch raises `RuntimeError: grad can be "
-            "implicitly created only for scalar outputs`. Your errors must be `RuntimeError`s whose message "
-            "contains these phrases."
-        )),
-    ),
-    (
-        "Accepting a gradient that broadcasts to the root's shape: torch checks the shape exactly.",
-        "Defaulting to ones for every root: a vector root without `gradient` is an error.",
-        "Refusing a root of shape `(1,)` without a gradient: one element is enough.",
-        "Starting from ones even when a gradient is given.",
-    ),
-    "```python\nif gradient is None:\n    if root.data.size != 1:\n        raise RuntimeError(\"grad can be implicitly "
-    "created only for scalar outputs\")\n    gradient = np.ones_like(root.data)\n```",
-)
-
-RETAIN = _op(
-    "engine_retain_graph", _retain_cases,
-    "`retain_graph` and freeing: release what each node saved once its rule has run, unless asked to keep it.",
-    (
-        ("Why torch frees the graph", (
-            "A node's rule needs values saved during the forward pass (`mul` keeps both inputs, `exp` and `tanh` "
-            "keep their output). Once `backward()` has used them they are freed, so memory does not grow with every "
-            "training step. Call `node.release()` right after `node.vjp(...)`, unless `retain_graph=True`. A second "
-            "`backward` through a released node then fails, because `vjp` raises torch's error: `RuntimeError: "
-            "Trying to backward through the graph a second time (or directly access saved tensors after they have "
-            "already been freed)...`. Let that error propagate."
-        )),
-        ("What is not freed", (
-            "`add` and `sum` save no values (only shapes), so `release()` changes nothing for them, and a graph made "
-            "of them alone can be walked twice without `retain_graph`, exactly as in torch. Do not add a \"this "
-            "graph was already used\" flag of your own: torch has none."
-        )),
-        ("Gradients add up across calls", (
-            "A second `backward` (after `retain_graph=True`) adds to the `.grad` the first call left: leaves "
-            "accumulate, they are never overwritten. Zeroing them is the caller's job (an optimizer's "
-            "`zero_grad()`)."
-        )),
-    ),
-    (
-        "Never calling `release()`: every graph stays in memory, and a second backward succeeds where torch "
-        "raises.",
-        "Releasing even with `retain_graph=True`.",
-        "Releasing nodes before running their rule, or catching the \"second time\" error.",
-        "Overwriting `.grad` instead of adding to it on the second call.",
-    ),
-    "After `grads_of_parents = node.vjp(grad)`, add `if not retain_graph: node.release()`.",
-    extra="; and which nodes released their saved values",
-)
-
-LEAVES = _op(
-    "engine_leaves", _leaves_cases,
-    "Who gets `.grad`: leaves that require grad, results marked with `retain_grad()`, nothing else.",
-    (
-        ("Only leaves", (
-            "`backward()` stores gradients only on leaves with `requires_grad=True`: the tensors you made and want "
-            "to train. Results of ops (non-leaves) keep `.grad = None`; their gradients exist only while the pass "
-            "runs. A leaf with `requires_grad=False` (a constant, an input) gets nothing, and neither does a leaf "
-            "the root does not depend on: its `.grad` stays `None`, not zeros."
-        )),
-        ("retain_grad()", (
-            "`y.retain_grad()` asks for a result's gradient too: if `y.retains_grad`, store its gradient in "
-            "`y.grad`, adding to what is there, like a leaf. The root counts: with `retain_grad()` on the root, its "
-            "`.grad` is the `gradient` passed (or 1)."
-        )),
-        ("A root that does not require grad", (
-            "If nothing in the root's history requires grad, there is nothing to differentiate: torch raises "
-            "`RuntimeError: element 0 of tensors does not require grad and does not have a grad_fn`. Backward on a "
-            "leaf that requires grad is fine: its `.grad` becomes the gradient."
-        )),
-    ),
-    (
-        "Storing `.grad` on every node visited.",
-        "Giving constants (`requires_grad=False`) a gradient, or sending gradients into them.",
-        "Setting `.grad` to zeros on leaves the root does not reach.",
-        "Storing the same array object in two `.grad`s, or the caller's `gradient` itself: a later `+=` would "
-        "change both; store copies, or add with `a + b` (a new array).",
-    ),
-    "```python\nif node.is_leaf or node.retains_grad:\n    node.grad = grad.copy() if node.grad is None "
-    "else node.grad + grad\n```",
-)
+ORDER = Op(name="engine_order", cases=_order_cases, **COMMON)  # type: ignore[arg-type]
+GRADIENT = Op(name="engine_gradient", cases=_gradient_cases, **COMMON)  # type: ignore[arg-type]
+RETAIN = Op(name="engine_retain_graph", cases=_retain_cases, **COMMON)  # type: ignore[arg-type]
+LEAVES = Op(name="engine_leaves", cases=_leaves_cases, **COMMON)  # type: ignore[arg-type]
 
 OPS = [ORDER, GRADIENT, RETAIN, LEAVES]

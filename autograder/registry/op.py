@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,29 +10,11 @@ import torch
 
 from autograder.common import settings
 from autograder.kinds import VJP, Kind
-from autograder.registry.cases import Case
+from autograder.registry import text
+from autograder.registry.cases import Case, CaseMaker, spec_text
+from autograder.registry.text import Page
 
 Tensor = torch.Tensor
-CaseMaker = Callable[[torch.Generator], list[Case]]
-
-
-@dataclass(frozen=True)
-class Page:
-    """The teaching text of an op's exercise page (Markdown with MathJax)."""
-
-    math: str = ""
-    """The forward function, as a formula."""
-    jacobian: str = ""
-    """What the Jacobian looks like (diagonal, block, sparse...)."""
-    vjp: str = ""
-    """The VJP formula the student should implement."""
-    mistakes: Sequence[str] = ()
-    hint: str = ""
-    sections: Sequence[tuple[str, str]] = ()
-    """For exercises that are not VJPs: (heading, Markdown) pairs, in place of the function, Jacobian, VJP and
-    convention sections."""
-    testing: str = ""
-    """For exercises that are not VJPs: how the grader tests it, in place of the VJP text."""
 
 
 @dataclass(frozen=True)
@@ -69,8 +51,6 @@ class Op:
     """Names of the tensor inputs, in order: the stub's signature is ``(grad, *args, *params)``."""
     cases: CaseMaker
     """Makes the visible cases from a seeded generator; hidden cases call it again with another seed."""
-    summary: str
-    page: Page
     forward: Callable[..., Tensor] | None = None
     """The torch op whose VJP the student writes (VJP exercises); other kinds may use it to describe the function
     their cases are about."""
@@ -78,8 +58,6 @@ class Op:
     """Keyword-only, non-tensor parameters (``dim``, ``keepdim``...), passed by name."""
     differentiable: tuple[bool, ...] | None = None
     """Which inputs get a gradient; the others must come back as ``None`` (default: all of them)."""
-    convention: str = ""
-    """What the pinned torch does at kinks and ties, in words, for the page."""
     conventions: tuple[Convention, ...] = ()
     """Measured facts at kinks and ties; each is also a visible graded case."""
     points: float = 1.0
@@ -121,6 +99,20 @@ class Op:
     """Code that reruns a case on the student's own machine, when the generic one would not."""
     rtol: dict[torch.dtype, float] = field(default_factory=lambda: dict(settings.RTOL))
     atol: dict[torch.dtype, float] = field(default_factory=lambda: dict(settings.ATOL))
+
+    @property
+    def page(self) -> Page:
+        """The teaching text, from ``pages/<set>/<name>.md`` (:mod:`autograder.registry.text`)."""
+        return text.page(self.set, self.name, lambda field: spec_text(self.cases, field))
+
+    @property
+    def summary(self) -> str:
+        return self.page.summary
+
+    @property
+    def convention(self) -> str:
+        """What the pinned torch does at kinks and ties, in words, for the page."""
+        return self.page.convention
 
     @property
     def function(self) -> str:

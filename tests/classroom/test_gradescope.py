@@ -45,7 +45,8 @@ def test_the_bundle_has_gradescopes_entry_points_pins_and_the_secret_but_no_solu
         requirements = z.read("requirements.txt").decode().splitlines()
         secret = z.read("secret").decode().strip()
     assert {"setup.sh", "run_autograder", "requirements.txt", "secret", "grader/pyproject.toml",
-            "grader/autograder/cli.py", "grader/autograder/gradescope/run.py"} <= names
+            "grader/autograder/cli.py", "grader/autograder/gradescope/run.py",
+            "grader/autograder/registry/pages/elementwise/neg.md"} <= names
     assert modes["run_autograder"] & 0o111 and modes["setup.sh"] & 0o111
     assert not [n for n in names if n.startswith(("solutions/", "grader/solutions", "tests/"))]
     assert secret == "a-course-secret-for-gradescope"

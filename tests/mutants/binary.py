@@ -117,6 +117,12 @@ def maximum_backward__no_broadcast_sum(grad: Tensor, x: Tensor, y: Tensor) -> tu
     return grad * ((x > y) + tie), grad * ((x < y) + tie)
 
 
+def maximum_backward__ignores_grad(grad: Tensor, x: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
+    tie = (x == y) / 2
+    ones = torch.ones_like(grad)
+    return sum_to(ones * ((x > y) + tie), x.shape), sum_to(ones * ((x < y) + tie), y.shape)
+
+
 def minimum_backward__tie_rule(grad: Tensor, x: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
     return sum_to(grad * (x <= y), x.shape), sum_to(grad * (y <= x), y.shape)
 
@@ -130,6 +136,15 @@ def minimum_backward__ignores_grad(grad: Tensor, x: Tensor, y: Tensor) -> tuple[
     tie = (x == y) / 2
     ones = torch.ones_like(grad)
     return sum_to(ones * ((x < y) + tie), x.shape), sum_to(ones * ((x > y) + tie), y.shape)
+
+
+def minimum_backward__tie_to_x(grad: Tensor, x: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
+    return sum_to(grad * (x <= y), x.shape), sum_to(grad * (x > y), y.shape)
+
+
+def minimum_backward__no_broadcast_sum(grad: Tensor, x: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
+    tie = (x == y) / 2
+    return grad * ((x < y) + tie), grad * ((x > y) + tie)
 
 
 def where_backward__grad_for_condition(grad: Tensor, condition: Tensor, x: Tensor,
@@ -154,3 +169,9 @@ def where_backward__mask_after_sum(grad: Tensor, condition: Tensor, x: Tensor,
     gx, gy = sum_to(grad, x.shape), sum_to(grad, y.shape)
     return None, torch.where(sum_to(condition, x.shape).bool(), gx, 0.0), torch.where(
         sum_to(condition, y.shape).bool(), 0.0, gy)
+
+
+def where_backward__no_broadcast_sum(grad: Tensor, condition: Tensor, x: Tensor,
+                                     y: Tensor) -> tuple[None, Tensor, Tensor]:
+    zero = torch.zeros_like(grad)
+    return None, torch.where(condition, grad, zero), torch.where(condition, zero, grad)

@@ -182,3 +182,43 @@ def backward__no_requires_grad_check(root: Tensor, gradient: np.ndarray | None =
     if not root.requires_grad:
         return
     _walk(root, _start(root, gradient), retain_graph)
+
+
+def backward__skips_duplicate_parents(root: Tensor, gradient: np.ndarray | None = None, *,
+                                      retain_graph: bool = False) -> None:
+    grads = {id(root): _start(root, gradient)}
+    for node in reversed(_topological_order(root)):  # noqa: F821
+        grad = grads.pop(id(node))
+        _store(node, grad)
+        if node.is_leaf:
+            continue
+        seen: set[int] = set()
+        for parent, parent_grad in zip(node.parents, node.vjp(grad), strict=True):
+            if parent.requires_grad and id(parent) not in seen:
+                seen.add(id(parent))
+                grads[id(parent)] = grads[id(parent)] + parent_grad if id(parent) in grads else parent_grad
+        if not retain_graph:
+            node.release()
+
+
+def backward__refuses_one_element_root(root: Tensor, gradient: np.ndarray | None = None, *,
+                                       retain_graph: bool = False) -> None:
+    if gradient is None and root.data.ndim != 0:
+        raise RuntimeError("grad can be implicitly created only for scalar outputs")
+    _walk(root, _start(root, gradient), retain_graph)
+
+
+def backward__releases_before_the_rule(root: Tensor, gradient: np.ndarray | None = None, *,
+                                       retain_graph: bool = False) -> None:
+    grads = {id(root): _start(root, gradient)}
+    for node in reversed(_topological_order(root)):  # noqa: F821
+        grad = grads.pop(id(node))
+        _store(node, grad)
+        if node.is_leaf:
+            continue
+        if not retain_graph:
+            node.release()
+        for parent, parent_grad in zip(node.parents, node.vjp(grad), strict=True):
+            if parent.requires_grad:
+                grads[id(parent)] = grads[id(parent)] + parent_grad if id(parent) in grads else parent_grad
+

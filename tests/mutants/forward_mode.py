@@ -47,6 +47,10 @@ def matmul_jvp__transposed_like_a_vjp(a: Tensor, b: Tensor, a_dot: Tensor, b_dot
     return (a_dot @ b + a.mT @ b_dot,)
 
 
+def matmul_jvp__swapped_order(a: Tensor, b: Tensor, a_dot: Tensor, b_dot: Tensor) -> tuple[Tensor]:
+    return (b @ a_dot + a @ b_dot,)
+
+
 def softmax_jvp__diagonal_only(x: Tensor, x_dot: Tensor, *, dim: int) -> tuple[Tensor]:
     return (torch.softmax(x, dim=dim) * x_dot,)
 

@@ -28,6 +28,12 @@ def sum_backward__dtype_drift(grad: Tensor, x: Tensor, *, dim: Dim, keepdim: boo
     return (_unreduce(grad, x, dim, keepdim) * torch.ones(x.shape, dtype=torch.float64),)
 
 
+def sum_backward__unsqueezes_kept_dims(grad: Tensor, x: Tensor, *, dim: Dim, keepdim: bool) -> tuple[Tensor]:
+    for d in _dims(x, dim):
+        grad = grad.unsqueeze(d)
+    return (grad.expand(x.shape),)
+
+
 def mean_backward__divides_by_numel(grad: Tensor, x: Tensor, *, dim: Dim, keepdim: bool) -> tuple[Tensor]:
     return (_unreduce(grad, x, dim, keepdim).expand(x.shape) / max(x.numel(), 1),)
 
@@ -115,6 +121,11 @@ def max_dim_backward__wrong_axis(grad: Tensor, x: Tensor, *, dim: int, keepdim: 
     return (torch.zeros_like(x).scatter(-1, index, _unreduce(grad, x, dim, keepdim).expand_as(index)),)
 
 
+def max_dim_backward__ignores_grad(grad: Tensor, x: Tensor, *, dim: int, keepdim: bool) -> tuple[Tensor]:
+    index = torch.max(x, dim, keepdim=True).indices
+    return (torch.zeros_like(x).scatter(dim, index, torch.ones_like(_unreduce(grad, x, dim, keepdim))),)
+
+
 def logsumexp_backward__overflow(grad: Tensor, x: Tensor, *, dim: int | list[int], keepdim: bool) -> tuple[Tensor]:
     e = torch.exp(x)
     return (_unreduce(grad, x, dim, keepdim) * e / e.sum(dim=dim, keepdim=True),)
@@ -128,6 +139,10 @@ def logsumexp_backward__keepdim_lost(grad: Tensor, x: Tensor, *, dim: int | list
 def logsumexp_backward__ignores_grad(grad: Tensor, x: Tensor, *, dim: int | list[int],
                                      keepdim: bool) -> tuple[Tensor]:
     return (torch.exp(x - torch.logsumexp(x, dim=dim, keepdim=True)),)
+
+
+def logsumexp_backward__softmax_one_dim(grad: Tensor, x: Tensor, *, dim: Dim, keepdim: bool) -> tuple[Tensor]:
+    return (_unreduce(grad, x, dim, keepdim) * torch.softmax(x, dim),)
 
 
 def var_backward__no_correction(grad: Tensor, x: Tensor, *, dim: Dim, correction: int,
@@ -150,6 +165,11 @@ def var_backward__constant_factor(grad: Tensor, x: Tensor, *, dim: Dim, correcti
     return (_unreduce(grad, x, dim, keepdim) * _centred(x, dim) / (_count(x, dim) - correction),)
 
 
+def var_backward__keepdim_lost(grad: Tensor, x: Tensor, *, dim: Dim, correction: int,
+                               keepdim: bool) -> tuple[Tensor]:
+    return (grad * 2 * _centred(x, dim) / (_count(x, dim) - correction),)
+
+
 def std_backward__unmasked(grad: Tensor, x: Tensor, *, dim: Dim, correction: int, keepdim: bool) -> tuple[Tensor]:
     sigma = torch.std(x, dim=_dims(x, dim) or None, correction=correction, keepdim=True)
     return (_unreduce(grad, x, dim, keepdim) * _centred(x, dim) / ((_count(x, dim) - correction) * sigma),)
@@ -165,6 +185,15 @@ def std_backward__no_correction(grad: Tensor, x: Tensor, *, dim: Dim, correction
     sigma = torch.std(x, dim=_dims(x, dim) or None, correction=correction, keepdim=True)
     raw = _unreduce(grad, x, dim, keepdim) * _centred(x, dim) / (_count(x, dim) * sigma)
     return (torch.where(sigma == 0, 0.0, raw),)
+
+
+def std_backward__keepdim_lost(grad: Tensor, x: Tensor, *, dim: Dim, correction: int,
+                               keepdim: bool) -> tuple[Tensor]:
+    centred = _centred(x, dim)
+    dof = _count(x, dim) - correction
+    var = (centred * centred).sum(dim=_dims(x, dim), keepdim=True) / dof
+    sigma = torch.where(var == 0, torch.ones_like(var), var).sqrt()
+    return (torch.where(var == 0, 0.0, grad * centred / (dof * sigma)),)
 
 
 def norm_backward__unmasked(grad: Tensor, x: Tensor, *, dim: Dim, keepdim: bool) -> tuple[Tensor]:
@@ -199,3 +228,7 @@ def cumsum_backward__no_accumulate(grad: Tensor, x: Tensor, *, dim: int) -> tupl
 
 def cumsum_backward__off_by_one(grad: Tensor, x: Tensor, *, dim: int) -> tuple[Tensor]:
     return (grad.sum(dim, keepdim=True) - grad.cumsum(dim),)
+
+
+def cumsum_backward__ignores_grad(grad: Tensor, x: Tensor, *, dim: int) -> tuple[Tensor]:
+    return (torch.ones_like(grad).flip(dim).cumsum(dim).flip(dim),)

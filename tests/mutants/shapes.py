@@ -127,6 +127,14 @@ def cat_backward__ignores_grad(grad: Tensor, a: Tensor, b: Tensor, *, dim: int) 
     return torch.ones(a.shape, dtype=grad.dtype), torch.ones(b.shape, dtype=grad.dtype)
 
 
+def cat_backward__empty_piece_none(grad: Tensor, a: Tensor, b: Tensor, *, dim: int) -> tuple[Tensor | None, ...]:
+    if a.shape[dim] == 0:
+        return None, grad
+    if b.shape[dim] == 0:
+        return grad, None
+    return tuple(grad.split([a.shape[dim], b.shape[dim]], dim))
+
+
 # stack
 
 def stack_backward__swapped(grad: Tensor, a: Tensor, b: Tensor, *, dim: int) -> tuple[Tensor, Tensor]:
@@ -142,6 +150,10 @@ def stack_backward__wrong_axis(grad: Tensor, a: Tensor, b: Tensor, *, dim: int) 
 def stack_backward__off_by_one(grad: Tensor, a: Tensor, b: Tensor, *, dim: int) -> tuple[Tensor, Tensor]:
     d = dim + a.dim() if dim < 0 else dim  # the new dim counts in the output: dim + a.dim() + 1
     return grad.select(d, 0), grad.select(d, 1)
+
+
+def stack_backward__ignores_grad(grad: Tensor, a: Tensor, b: Tensor, *, dim: int) -> tuple[Tensor, Tensor]:
+    return torch.ones(a.shape, dtype=grad.dtype), torch.ones(b.shape, dtype=grad.dtype)
 
 
 # getitem
