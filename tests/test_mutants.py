@@ -66,12 +66,29 @@ def sandbox() -> Iterator[Sandbox]:
         yield box
 
 
+def _relative(prelude: str, own: str, tmp: Path) -> str:
+    """The mutant module's imports as they work inside a submission: names from its own set are already in the
+    module, ``solutions.helpers`` and other sets become sibling modules imported relatively."""
+    lines = []
+    for line in prelude.splitlines():
+        if line.startswith(f"from solutions.{own} import"):
+            continue
+        if line.startswith("from solutions."):
+            module = line.split()[1].removeprefix("solutions.")
+            if not (tmp / f"{module}.py").exists():
+                shutil.copy(ROOT / "solutions" / f"{module}.py", tmp / f"{module}.py")
+            line = line.replace(f"from solutions.{module} import", f"from .{module} import", 1)
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def submission_with(tmp: Path, group: tuple[str, ...], mistake: str) -> Path:
     op = registry.OPS[group[0]]
     shutil.copy(ROOT / "solutions/helpers.py", tmp / "helpers.py")
     source = (ROOT / "solutions" / f"{op.set}.py").read_text()
     mutant = ast.unparse(MUTANTS[group][mistake])
-    (tmp / f"{op.set}.py").write_text(f"{source}\n\n{PRELUDES[group]}\n\n# mutant: {mistake}\n{mutant}\n")
+    prelude = _relative(PRELUDES[group], op.set, tmp)
+    (tmp / f"{op.set}.py").write_text(f"{source}\n\n{prelude}\n\n# mutant: {mistake}\n{mutant}\n")
     return tmp
 
 
@@ -92,3 +109,5 @@ def test_known_wrong_variant_loses_points(group: tuple[str, ...], mistake: str, 
     report = grade(sandbox, submission, ops, mode="grade", secret=b"mutant-secret", limits=Limits())
     lost = [r.op for r in report.results if r.score < r.max_score]
     assert lost, f"{group} with mistake {mistake!r} got full marks"
+    broken = [r.summary for r in report.results if "could not be imported" in r.summary]
+    assert not broken, f"the submission built for {mistake!r} does not import, so it proves nothing: {broken}"
