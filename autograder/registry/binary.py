@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 
+from autograder.registry import declare
 from autograder.registry.cases import (
     Case,
     Shape,
@@ -15,7 +16,7 @@ from autograder.registry.cases import (
     transposed,
     with_dtype,
 )
-from autograder.registry.op import Convention, Op
+from autograder.registry.op import Convention
 
 Tensor = torch.Tensor
 INF, NAN = float("inf"), float("nan")
@@ -56,13 +57,13 @@ def _where_cases(gen: torch.Generator) -> list[Case]:
     return cases + with_dtype(cases[4:6], torch.float32)
 
 
-MUL = Op(name="mul", set="binary", forward=torch.mul, args=("x", "y"), cases=binary_cases())
+MUL = declare.vjp(name="mul", set="binary", forward=torch.mul, args=("x", "y"), cases=binary_cases())
 
-ADD = Op(name="add", set="binary", forward=torch.add, args=("x", "y"), cases=binary_cases())
+ADD = declare.vjp(name="add", set="binary", forward=torch.add, args=("x", "y"), cases=binary_cases())
 
-SUB = Op(name="sub", set="binary", forward=torch.sub, args=("x", "y"), cases=binary_cases())
+SUB = declare.vjp(name="sub", set="binary", forward=torch.sub, args=("x", "y"), cases=binary_cases())
 
-DIV = Op(
+DIV = declare.vjp(
     name="div", set="binary", forward=torch.div, args=("x", "y"), cases=binary_cases(normal, _away_from_zero),
     conventions=(
         Convention("x / 0 for x = 1, 0, -1", ([1.0, 0.0, -1.0], [0.0, 0.0, 0.0]),
@@ -70,7 +71,7 @@ DIV = Op(
     ),
 )
 
-POW = Op(
+POW = declare.vjp(
     name="pow", set="binary", forward=torch.pow, args=("x", "y"),
     cases=binary_cases(positive, normal, points=((0.0, 0.0), (0.0, 2.0), (0.0, 1.0), (0.0, 3.0), (2.0, 0.0))),
     conventions=(
@@ -80,19 +81,19 @@ POW = Op(
     ),
 )
 
-MAXIMUM = Op(
+MAXIMUM = declare.vjp(
     name="maximum", set="binary", forward=torch.maximum, args=("x", "y"),
     cases=binary_cases(points=((1.0, 1.0), (2.0, -1.0), (-0.5, 3.0), (0.0, 0.0))),
     conventions=(Convention("x == y (a tie)", ([1.0, 2.0], [1.0, -1.0]), ([0.5, 1.0], [0.5, 0.0])),),
 )
 
-MINIMUM = Op(
+MINIMUM = declare.vjp(
     name="minimum", set="binary", forward=torch.minimum, args=("x", "y"),
     cases=binary_cases(points=((1.0, 1.0), (2.0, -1.0), (-0.5, 3.0), (0.0, 0.0))),
     conventions=(Convention("x == y (a tie)", ([1.0, 2.0], [1.0, -1.0]), ([0.5, 0.0], [0.5, 1.0])),),
 )
 
-WHERE = Op(
+WHERE = declare.vjp(
     name="where", set="binary", forward=torch.where, args=("condition", "x", "y"), differentiable=(False, True, True),
     cases=_where_cases,
 )

@@ -14,10 +14,10 @@ from math import prod
 import numpy as np
 import torch
 
-from autograder.kinds import ENGINE, programs
+from autograder.kinds import programs
 from autograder.kinds.programs import Call, Leaves, Node, Ops, Program, Shape
+from autograder.registry import declare
 from autograder.registry.cases import Case
-from autograder.registry.op import Op
 
 Tensor = torch.Tensor
 
@@ -342,15 +342,15 @@ def repro(case: Case) -> str:
 
 SIGNATURE = ("root", "gradient=None", "*", "retain_graph=False")
 COMMON = dict(
-    set="engine", args=("numbers",), kind=ENGINE, expected=expected,
+    set="engine", args=("numbers",), expected=expected,
     outputs=OUTPUTS, function_name="backward", takes=SIGNATURE, why=WHY, said=SAID, explain=explain, repro=repro,
     policy_hint="walk the graph with t.parents and t.vjp; torch's autograd is not needed here",
     rtol={torch.float64: 1e-7}, atol={torch.float64: 1e-9},
 )
 
-ORDER = Op(name="engine_order", cases=_order_cases, **COMMON)  # type: ignore[arg-type]
-GRADIENT = Op(name="engine_gradient", cases=_gradient_cases, **COMMON)  # type: ignore[arg-type]
-RETAIN = Op(name="engine_retain_graph", cases=_retain_cases, **COMMON)  # type: ignore[arg-type]
-LEAVES = Op(name="engine_leaves", cases=_leaves_cases, **COMMON)  # type: ignore[arg-type]
+ORDER = declare.engine(name="engine_order", cases=_order_cases, **COMMON)  # type: ignore[arg-type]
+GRADIENT = declare.engine(name="engine_gradient", cases=_gradient_cases, **COMMON)  # type: ignore[arg-type]
+RETAIN = declare.engine(name="engine_retain_graph", cases=_retain_cases, **COMMON)  # type: ignore[arg-type]
+LEAVES = declare.engine(name="engine_leaves", cases=_leaves_cases, **COMMON)  # type: ignore[arg-type]
 
 OPS = [ORDER, GRADIENT, RETAIN, LEAVES]

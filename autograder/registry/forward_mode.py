@@ -14,7 +14,7 @@ import torch
 from torch.autograd.functional import jacobian
 
 from autograder import library
-from autograder.kinds import CALL, MODES
+from autograder.registry import declare
 from autograder.registry.cases import (
     DIM_KEEPDIM,
     EMPTY_DIM,
@@ -66,7 +66,6 @@ def jvp(name: str, forward: Callable[..., Tensor], args: Sequence[str], cases: C
         args=(*args, *(f"{a}_dot" for a in args)),
         params=params,
         cases=_with_tangents(cases),
-        kind=CALL,
         expected=_jvp_of(forward),
         outputs=("out_dot",),
         function_name=f"{name}_jvp",
@@ -74,11 +73,11 @@ def jvp(name: str, forward: Callable[..., Tensor], args: Sequence[str], cases: C
     )
 
 
-MUL = Op(**jvp("mul", torch.mul, ("x", "y"), binary_cases()))
+MUL = declare.call(**jvp("mul", torch.mul, ("x", "y"), binary_cases()))
 
-EXP = Op(**jvp("exp", torch.exp, ("x",), unary_cases()))
+EXP = declare.call(**jvp("exp", torch.exp, ("x",), unary_cases()))
 
-MATMUL_JVP = Op(**jvp("matmul", torch.matmul, ("a", "b"), matmul_cases))
+MATMUL_JVP = declare.call(**jvp("matmul", torch.matmul, ("a", "b"), matmul_cases))
 
 
 SOFTMAX_SPECS: tuple[tuple[Shape, int, str], ...] = (
@@ -111,9 +110,10 @@ def _softmax_cases(gen: torch.Generator) -> list[Case]:
     return cases + with_dtype(cases[4:6], torch.float32)
 
 
-SOFTMAX = Op(**jvp("softmax", lambda x, *, dim: torch.softmax(x, dim=dim), ("x",), _softmax_cases, params=("dim",)))
+SOFTMAX = declare.call(**jvp("softmax", lambda x, *, dim: torch.softmax(x, dim=dim), ("x",), _softmax_cases,
+                             params=("dim",)))
 
-SUM = Op(**jvp("sum", lambda x, *, dim, keepdim: torch.sum(x, dim=dim, keepdim=keepdim), ("x",),
+SUM = declare.call(**jvp("sum", lambda x, *, dim, keepdim: torch.sum(x, dim=dim, keepdim=keepdim), ("x",),
                 reduction_cases((*DIM_KEEPDIM, EMPTY_DIM)), params=("dim", "keepdim")))
 
 
@@ -147,14 +147,13 @@ def _expected_mode(case: Case) -> list[Tensor]:
             torch.tensor(float(m < n), dtype=torch.float64)]
 
 
-JACOBIAN_BEST_MODE = Op(
+JACOBIAN_BEST_MODE = declare.modes(
     name="jacobian_best_mode",
     set="forward_mode",
     forward=lambda x, *, f: library.resolve(f)(x),
     args=("x",),
     functions=("f",),
     cases=_mode_cases,
-    kind=MODES,
     expected=_expected_mode,
     outputs=("J",),
     measured=("forward mode used", "reverse mode used"),

@@ -7,7 +7,7 @@ import torch
 from torch.autograd.functional import hessian
 
 from autograder import library
-from autograder.kinds import CALL, FUNCTION
+from autograder.registry import declare
 from autograder.registry.cases import Case, Shape, normal, transposed, with_dtype
 from autograder.registry.op import Op
 
@@ -60,14 +60,13 @@ def _of_f(x: Tensor, *args: Tensor, f: str) -> Tensor:
     return library.resolve(f)(x)
 
 
-HVP = Op(
+HVP = declare.call(
     name="hvp",
     set="higher_order",
     forward=_of_f,
     args=("x", "v"),
     functions=("f",),
     cases=_scalar_cases(with_direction=True),
-    kind=CALL,
     expected=_expected_hvp,
     outputs=("Hv",),
     function_name="hvp",
@@ -78,14 +77,13 @@ HVP = Op(
 )
 
 
-HESSIAN = Op(
+HESSIAN = declare.call(
     name="hessian",
     set="higher_order",
     forward=_of_f,
     args=("x",),
     functions=("f",),
     cases=_scalar_cases(with_direction=False),
-    kind=CALL,
     expected=_expected_hessian,
     outputs=("H",),
     function_name="hessian",
@@ -120,14 +118,13 @@ def _expected_x_sin_x(case: Case) -> list[Tensor]:
     return [out.detach(), grad_x.detach(), grad_grad_x, torch.tensor(1.0, dtype=torch.float64)]
 
 
-X_SIN_X = Op(
+X_SIN_X = declare.function(
     name="x_sin_x",
     set="higher_order",
     forward=lambda x, v, u: x * torch.sin(x),
     args=("x",),
     extra_inputs=("v", "u"),
     cases=_probe_cases,
-    kind=FUNCTION,
     expected=_expected_x_sin_x,
     outputs=("out", "grad_x", "grad_grad_x"),
     measured=("gradgradcheck passed",),

@@ -5,8 +5,9 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from autograder.registry import declare
 from autograder.registry.cases import Case, Shape, normal, transposed, unary_param_cases, wide, with_dtype
-from autograder.registry.op import Convention, Op
+from autograder.registry.op import Convention
 
 Tensor = torch.Tensor
 
@@ -54,13 +55,13 @@ def clamp_tensor_cases(gen: torch.Generator) -> list[Case]:
     return cases + with_dtype([cases[2], cases[5], ties], torch.float32)
 
 
-RELU = Op(
+RELU = declare.vjp(
     name="relu", set="kinks", forward=torch.relu, args=("x",),
     cases=unary_param_cases([({}, normal)], points=KINK_POINTS),
     conventions=(Convention("relu'(0) = 0", ([-1.0, 0.0, -0.0, 1.0],), ([0.0, 0.0, 0.0, 1.0],)),),
 )
 
-LEAKY_RELU = Op(
+LEAKY_RELU = declare.vjp(
     name="leaky_relu", set="kinks", forward=lambda x, *, negative_slope: F.leaky_relu(x, negative_slope), args=("x",),
     params=("negative_slope",),
     cases=unary_param_cases([({"negative_slope": 0.01}, normal), ({"negative_slope": 0.2}, normal)],
@@ -73,13 +74,13 @@ LEAKY_RELU = Op(
     ),
 )
 
-ABS = Op(
+ABS = declare.vjp(
     name="abs", set="kinks", forward=torch.abs, args=("x",),
     cases=unary_param_cases([({}, normal)], points=KINK_POINTS),
     conventions=(Convention("abs'(0) = 0", ([-2.0, 0.0, -0.0, 2.0],), ([-1.0, 0.0, 0.0, 1.0],)),),
 )
 
-CLAMP = Op(
+CLAMP = declare.vjp(
     name="clamp", set="kinks", forward=lambda x, *, min, max: torch.clamp(x, min, max), args=("x",),
     params=("min", "max"),
     cases=unary_param_cases([
@@ -100,7 +101,7 @@ CLAMP = Op(
     ),
 )
 
-CLAMP_TENSOR = Op(
+CLAMP_TENSOR = declare.vjp(
     name="clamp_tensor", set="kinks", forward=torch.clamp, args=("x", "lo", "hi"), cases=clamp_tensor_cases,
     conventions=(
         Convention("a tie x = lo or x = hi gives the whole gradient to x (torch 2.13.0)",
@@ -116,7 +117,7 @@ CLAMP_TENSOR = Op(
     ),
 )
 
-HARDTANH = Op(
+HARDTANH = declare.vjp(
     name="hardtanh", set="kinks", forward=lambda x, *, min_val, max_val: F.hardtanh(x, min_val, max_val), args=("x",),
     params=("min_val", "max_val"),
     cases=unary_param_cases([({"min_val": -1.0, "max_val": 1.0}, normal),
@@ -130,14 +131,14 @@ HARDTANH = Op(
     ),
 )
 
-SIGN = Op(
+SIGN = declare.vjp(
     name="sign", set="kinks", forward=torch.sign, args=("x",),
     cases=unary_param_cases([({}, normal)], points=KINK_POINTS),
     conventions=(Convention("sign'(x) = 0 everywhere, also at 0", ([-1.0, 0.0, -0.0, 2.0],),
                             ([0.0, 0.0, 0.0, 0.0],)),),
 )
 
-FLOOR = Op(
+FLOOR = declare.vjp(
     name="floor", set="kinks", forward=torch.floor, args=("x",),
     cases=unary_param_cases([({}, wide)], points=(-2.0, -1.5, -0.0, 0.0, 0.5, 1.0, 2.0)),
     conventions=(Convention("floor'(x) = 0 everywhere, also at integers", ([-1.0, 0.0, 0.5, 2.0],),

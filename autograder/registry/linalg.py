@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import torch
 
+from autograder.registry import declare
 from autograder.registry.cases import Case, Shape, expanded, matmul_cases, normal, pair, transposed, with_dtype
 from autograder.registry.op import Op
 
@@ -20,7 +21,7 @@ def _shapes(gen: torch.Generator, sa: Shape, sb: Shape, **params: object) -> Cas
 
 # --- matmul ------------------------------------------------------------------------------------------------
 
-MATMUL = Op(name="matmul", set="linalg", forward=torch.matmul, args=("a", "b"), cases=matmul_cases)
+MATMUL = declare.vjp(name="matmul", set="linalg", forward=torch.matmul, args=("a", "b"), cases=matmul_cases)
 
 
 # --- outer -------------------------------------------------------------------------------------------------
@@ -38,7 +39,7 @@ def _outer_cases(gen: torch.Generator) -> list[Case]:
     return cases + with_dtype([cases[0], cases[5]], torch.float32)
 
 
-OUTER = Op(name="outer", set="linalg", forward=torch.outer, args=("x", "y"), cases=_outer_cases)
+OUTER = declare.vjp(name="outer", set="linalg", forward=torch.outer, args=("x", "y"), cases=_outer_cases)
 
 
 # --- bmm ---------------------------------------------------------------------------------------------------
@@ -58,7 +59,7 @@ def _bmm_cases(gen: torch.Generator) -> list[Case]:
     return cases + with_dtype([cases[0], cases[7]], torch.float32)
 
 
-BMM = Op(name="bmm", set="linalg", forward=torch.bmm, args=("a", "b"), cases=_bmm_cases)
+BMM = declare.vjp(name="bmm", set="linalg", forward=torch.bmm, args=("a", "b"), cases=_bmm_cases)
 
 
 # --- einsum ------------------------------------------------------------------------------------------------
@@ -80,7 +81,7 @@ def _einsum_cases(gen: torch.Generator) -> list[Case]:
     return cases + with_dtype([cases[0], cases[9]], torch.float32)
 
 
-EINSUM = Op(
+EINSUM = declare.vjp(
     name="einsum", set="linalg", forward=lambda a, b, *, equation: torch.einsum(equation, a, b), args=("a", "b"),
     params=("equation",), cases=_einsum_cases,
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from autograder.registry import declare
 from autograder.registry.cases import Case, Shape, expanded, normal, transposed, with_dtype
 from autograder.registry.op import Convention, Op
 
@@ -56,14 +57,14 @@ def _log_softmax(x: Tensor, *, dim: int) -> Tensor:
     return torch.log_softmax(x, dim=dim)
 
 
-SOFTMAX = Op(
+SOFTMAX = declare.vjp(
     name="softmax", set="nn", forward=_softmax, args=("x",), params=("dim",), cases=_softmax_cases,
     conventions=(
         Convention("a -inf logit gets gradient 0", ([[0.0, -INF, 0.0]],), ([[0.0, 0.0, 0.0]],), {"dim": 1}),
     ),
 )
 
-LOG_SOFTMAX = Op(
+LOG_SOFTMAX = declare.vjp(
     name="log_softmax", set="nn", forward=_log_softmax, args=("x",), params=("dim",), cases=_softmax_cases,
     conventions=(
         Convention("a -inf logit gets its own grad (here 1), the others grad - s * sum(grad)",
@@ -111,7 +112,7 @@ def _cross_entropy_cases(gen: torch.Generator) -> list[Case]:
     return cases + with_dtype([cases[0], cases[5], cases[13]], torch.float32)
 
 
-CROSS_ENTROPY = Op(
+CROSS_ENTROPY = declare.vjp(
     name="cross_entropy", set="nn", forward=_cross_entropy, args=("logits", "target"),
     params=("reduction", "ignore_index"), differentiable=(True, False), cases=_cross_entropy_cases,
     conventions=(
@@ -155,7 +156,7 @@ def _layer_norm_cases(gen: torch.Generator) -> list[Case]:
     return cases + with_dtype([cases[0], cases[3], cases[10]], torch.float32)
 
 
-LAYER_NORM = Op(
+LAYER_NORM = declare.vjp(
     name="layer_norm", set="nn", forward=_layer_norm, args=("x", "weight", "bias"), params=("normalized_shape", "eps"),
     cases=_layer_norm_cases,
     # float32: with a mean around 100, x - mean cancels about 7 bits, so x̂ carries absolute errors near
@@ -196,7 +197,7 @@ def _conv2d_cases(gen: torch.Generator) -> list[Case]:
     return cases + with_dtype([cases[3], cases[4]], torch.float32)
 
 
-CONV2D = Op(
+CONV2D = declare.vjp(
     name="conv2d", set="nn", forward=_conv2d, args=("x", "weight", "bias"), params=("stride", "padding"),
     cases=_conv2d_cases,
 )
@@ -233,7 +234,7 @@ def _max_pool2d_cases(gen: torch.Generator) -> list[Case]:
     return cases + with_dtype([cases[2], cases[9]], torch.float32)
 
 
-MAX_POOL2D = Op(
+MAX_POOL2D = declare.vjp(
     name="max_pool2d", set="nn", forward=_max_pool2d, args=("x",), params=("kernel_size", "stride"),
     cases=_max_pool2d_cases,
     conventions=(
@@ -267,7 +268,7 @@ def _avg_pool2d_cases(gen: torch.Generator) -> list[Case]:
     return cases + with_dtype([cases[2], cases[3]], torch.float32)
 
 
-AVG_POOL2D = Op(
+AVG_POOL2D = declare.vjp(
     name="avg_pool2d", set="nn", forward=_avg_pool2d, args=("x",), params=("kernel_size", "stride", "padding"),
     cases=_avg_pool2d_cases,
 )
@@ -305,7 +306,7 @@ def _dropout_cases(gen: torch.Generator) -> list[Case]:
     return cases + with_dtype([cases[0], cases[2]], torch.float32)
 
 
-DROPOUT_WITH_MASK = Op(
+DROPOUT_WITH_MASK = declare.vjp(
     name="dropout_with_mask", set="nn", forward=_dropout_with_mask, args=("x", "mask"), params=("p",),
     differentiable=(True, False), cases=_dropout_cases,
 )

@@ -8,8 +8,9 @@ from typing import Any
 
 import torch
 
+from autograder.registry import declare
 from autograder.registry.cases import DIM_KEEPDIM, EMPTY_DIM, Spec, reduction_cases, spec
-from autograder.registry.op import Convention, Op
+from autograder.registry.op import Convention
 
 Tensor = torch.Tensor
 NAN = float("nan")
@@ -61,17 +62,17 @@ CORRECTION: tuple[Spec, ...] = (
 """var and std: the reduction specs with a correction of 0 (population), 1 (Bessel) or 2, always below n."""
 
 
-SUM = Op(
+SUM = declare.vjp(
     name="sum", set="reductions", forward=lambda x, *, dim, keepdim: torch.sum(x, dim=dim, keepdim=keepdim),
     args=("x",), params=("dim", "keepdim"), cases=reduction_cases((*DIM_KEEPDIM, EMPTY_DIM)),
 )
 
-MEAN = Op(
+MEAN = declare.vjp(
     name="mean", set="reductions", forward=lambda x, *, dim, keepdim: torch.mean(x, dim=dim, keepdim=keepdim),
     args=("x",), params=("dim", "keepdim"), cases=reduction_cases((*DIM_KEEPDIM, EMPTY_DIM)),
 )
 
-PROD = Op(
+PROD = declare.vjp(
     name="prod", set="reductions",
     forward=lambda x, *, dim, keepdim: torch.prod(x) if dim is None else torch.prod(x, dim, keepdim=keepdim),
     args=("x",), params=("dim", "keepdim"),
@@ -107,7 +108,7 @@ PROD = Op(
     ),
 )
 
-AMAX = Op(
+AMAX = declare.vjp(
     name="amax", set="reductions", forward=lambda x, *, dim, keepdim: torch.amax(x, dim=dim, keepdim=keepdim),
     args=("x",), params=("dim", "keepdim"),
     cases=reduction_cases(
@@ -126,7 +127,7 @@ AMAX = Op(
     ),
 )
 
-MAX_DIM = Op(
+MAX_DIM = declare.vjp(
     name="max_dim", set="reductions", forward=lambda x, *, dim, keepdim: torch.max(x, dim=dim, keepdim=keepdim).values,
     args=("x",), params=("dim", "keepdim"),
     cases=reduction_cases(
@@ -143,7 +144,7 @@ MAX_DIM = Op(
     ),
 )
 
-LOGSUMEXP = Op(
+LOGSUMEXP = declare.vjp(
     name="logsumexp", set="reductions", forward=lambda x, *, dim, keepdim: torch.logsumexp(x, dim=dim, keepdim=keepdim),
     args=("x",), params=("dim", "keepdim"),
     cases=reduction_cases(
@@ -161,7 +162,7 @@ LOGSUMEXP = Op(
     ),
 )
 
-VAR = Op(
+VAR = declare.vjp(
     name="var", set="reductions",
     forward=_quiet(lambda x, *, dim, correction, keepdim: torch.var(x, dim=dim, correction=correction,
                                                                     keepdim=keepdim)),
@@ -174,7 +175,7 @@ VAR = Op(
     ),
 )
 
-STD = Op(
+STD = declare.vjp(
     name="std", set="reductions",
     forward=_quiet(lambda x, *, dim, correction, keepdim: torch.std(x, dim=dim, correction=correction,
                                                                     keepdim=keepdim)),
@@ -187,7 +188,7 @@ STD = Op(
     ),
 )
 
-NORM = Op(
+NORM = declare.vjp(
     name="norm", set="reductions",
     forward=lambda x, *, dim, keepdim: torch.linalg.vector_norm(x, dim=dim, keepdim=keepdim), args=("x",),
     params=("dim", "keepdim"),
@@ -203,7 +204,7 @@ NORM = Op(
     ),
 )
 
-CUMSUM = Op(
+CUMSUM = declare.vjp(
     name="cumsum", set="reductions", forward=lambda x, *, dim: torch.cumsum(x, dim=dim), args=("x",), params=("dim",),
     cases=reduction_cases(
         (

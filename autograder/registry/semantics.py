@@ -11,7 +11,7 @@ import torch
 from torch.autograd.functional import jacobian
 
 from autograder import library
-from autograder.kinds import CALL
+from autograder.registry import declare
 from autograder.registry.cases import Case, Shape, normal, transposed, with_dtype
 from autograder.registry.op import Op
 
@@ -54,14 +54,13 @@ def _of_f(x: Tensor, *, f: str) -> Tensor:
     return library.resolve(f)(x)
 
 
-JACOBIAN_ROWS = Op(
+JACOBIAN_ROWS = declare.call(
     name="jacobian_rows",
     set="semantics",
     forward=_of_f,
     args=("x",),
     functions=("f",),
     cases=_jacobian_cases,
-    kind=CALL,
     expected=_expected_jacobian,
     outputs=("J",),
     function_name="jacobian_rows",
@@ -71,14 +70,13 @@ JACOBIAN_ROWS = Op(
 )
 
 
-JACOBIAN_COLUMNS = Op(
+JACOBIAN_COLUMNS = declare.call(
     name="jacobian_columns",
     set="semantics",
     forward=_of_f,
     args=("x",),
     functions=("f",),
     cases=_jacobian_cases,
-    kind=CALL,
     expected=_expected_jacobian,
     outputs=("J",),
     function_name="jacobian_columns",
@@ -140,7 +138,7 @@ def _expected_accumulation(case: Case) -> list[Tensor]:
     return [w, grad]
 
 
-ACCUMULATE_STEPS = Op(
+ACCUMULATE_STEPS = declare.call(
     name="accumulate_steps",
     set="semantics",
     forward=lambda w, xs, ys, *, model, micro, lr, steps: library.resolve(model)(w, xs),
@@ -148,7 +146,6 @@ ACCUMULATE_STEPS = Op(
     functions=("model",),
     params=("micro", "lr", "steps"),
     cases=_accumulation_cases,
-    kind=CALL,
     expected=_expected_accumulation,
     outputs=("w", "grad"),
     why={"grad": "the weights are right, so the gradient you return is not the one you used: return a copy "
@@ -193,14 +190,13 @@ def _expected_per_sample(case: Case) -> list[Tensor]:
     return [grad_xs, grad_w, torch.stack(each)]
 
 
-PER_SAMPLE_GRADS = Op(
+PER_SAMPLE_GRADS = declare.call(
     name="per_sample_grads",
     set="semantics",
     forward=lambda w, xs, ys, *, model: library.resolve(model)(w, xs),
     args=("w", "xs", "ys"),
     functions=("model",),
     cases=_per_sample_cases,
-    kind=CALL,
     expected=_expected_per_sample,
     outputs=("grad_xs", "grad_w", "grad_w_per_sample"),
     why={"grad_xs": "row i of grad_xs is the gradient of sample i's loss alone: input gradients are not summed "

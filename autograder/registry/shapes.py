@@ -10,6 +10,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from autograder.registry import declare
 from autograder.registry.cases import Case, Shape, expanded, normal, transposed, with_dtype
 from autograder.registry.op import Convention, Op
 
@@ -42,7 +43,7 @@ def _reshape_cases(gen: torch.Generator) -> list[Case]:
     return cases + with_dtype([cases[0], cases[6]], torch.float32)
 
 
-RESHAPE = Op(
+RESHAPE = declare.vjp(
     name="reshape", set="shapes", forward=lambda x, *, shape: torch.reshape(x, shape), args=("x",), params=("shape",),
     cases=_reshape_cases,
 )
@@ -67,7 +68,7 @@ def _permute_cases(gen: torch.Generator) -> list[Case]:
     return cases + with_dtype([cases[0], cases[9]], torch.float32)
 
 
-PERMUTE = Op(
+PERMUTE = declare.vjp(
     name="permute", set="shapes", forward=lambda x, *, dims: torch.permute(x, dims), args=("x",), params=("dims",),
     cases=_permute_cases,
 )
@@ -90,7 +91,7 @@ def _transpose_cases(gen: torch.Generator) -> list[Case]:
     return cases + with_dtype([cases[1], cases[8]], torch.float32)
 
 
-TRANSPOSE = Op(
+TRANSPOSE = declare.vjp(
     name="transpose", set="shapes", forward=lambda x, *, dim0, dim1: torch.transpose(x, dim0, dim1), args=("x",),
     params=("dim0", "dim1"), cases=_transpose_cases,
 )
@@ -113,7 +114,7 @@ def _expand_cases(gen: torch.Generator) -> list[Case]:
     return cases + with_dtype([cases[3], cases[8]], torch.float32)
 
 
-EXPAND = Op(
+EXPAND = declare.vjp(
     name="expand", set="shapes", forward=lambda x, *, shape: x.expand(shape), args=("x",), params=("shape",),
     cases=_expand_cases,
 )
@@ -139,7 +140,7 @@ def _squeeze_cases(gen: torch.Generator) -> list[Case]:
     return cases + with_dtype([cases[0], cases[2]], torch.float32)
 
 
-SQUEEZE = Op(
+SQUEEZE = declare.vjp(
     name="squeeze", set="shapes", forward=lambda x, *, dim: torch.squeeze(x) if dim is None else torch.squeeze(x, dim),
     args=("x",), params=("dim",), cases=_squeeze_cases,
 )
@@ -165,7 +166,7 @@ def _unsqueeze_cases(gen: torch.Generator) -> list[Case]:
     return cases + with_dtype([cases[3], cases[11]], torch.float32)
 
 
-UNSQUEEZE = Op(
+UNSQUEEZE = declare.vjp(
     name="unsqueeze", set="shapes", forward=lambda x, *, dim: torch.unsqueeze(x, dim), args=("x",), params=("dim",),
     cases=_unsqueeze_cases,
 )
@@ -193,7 +194,7 @@ def _cat_cases(gen: torch.Generator) -> list[Case]:
     return cases + with_dtype([cases[4], cases[9]], torch.float32)
 
 
-CAT = Op(
+CAT = declare.vjp(
     name="cat", set="shapes", forward=lambda a, b, *, dim: torch.cat([a, b], dim), args=("a", "b"), params=("dim",),
     cases=_cat_cases,
 )
@@ -220,7 +221,7 @@ def _stack_cases(gen: torch.Generator) -> list[Case]:
     return cases + with_dtype([cases[5], cases[9]], torch.float32)
 
 
-STACK = Op(
+STACK = declare.vjp(
     name="stack", set="shapes", forward=lambda a, b, *, dim: torch.stack([a, b], dim), args=("a", "b"), params=("dim",),
     cases=_stack_cases,
 )
@@ -248,7 +249,7 @@ def _getitem_cases(gen: torch.Generator) -> list[Case]:
     return cases + with_dtype([cases[2], cases[9]], torch.float32)
 
 
-GETITEM = Op(
+GETITEM = declare.vjp(
     name="getitem", set="shapes", forward=lambda x, index: x[index], args=("x", "index"), cases=_getitem_cases,
     differentiable=(True, False),
     conventions=(
@@ -280,7 +281,7 @@ def _gather_cases(gen: torch.Generator) -> list[Case]:
     return cases + with_dtype([cases[0], cases[7]], torch.float32)
 
 
-GATHER = Op(
+GATHER = declare.vjp(
     name="gather", set="shapes", forward=lambda x, index, *, dim: torch.gather(x, dim, index), args=("x", "index"),
     params=("dim",), cases=_gather_cases, differentiable=(True, False),
     conventions=(
@@ -307,7 +308,7 @@ def _index_select_cases(gen: torch.Generator) -> list[Case]:
     return cases + with_dtype([cases[0], cases[6]], torch.float32)
 
 
-INDEX_SELECT = Op(
+INDEX_SELECT = declare.vjp(
     name="index_select", set="shapes", forward=lambda x, index, *, dim: torch.index_select(x, dim, index),
     args=("x", "index"), params=("dim",), cases=_index_select_cases, differentiable=(True, False),
     conventions=(
@@ -351,7 +352,7 @@ def _embedding_cases(gen: torch.Generator) -> list[Case]:
     return cases + with_dtype([cases[1], cases[6]], torch.float32)
 
 
-EMBEDDING = Op(
+EMBEDDING = declare.vjp(
     name="embedding", set="shapes",
     forward=lambda weight, indices, *, padding_idx: F.embedding(indices, weight, padding_idx=padding_idx),
     args=("weight", "indices"), params=("padding_idx",), cases=_embedding_cases, differentiable=(True, False),
@@ -384,7 +385,7 @@ def _flip_cases(gen: torch.Generator) -> list[Case]:
     return cases + with_dtype([cases[5], cases[9]], torch.float32)
 
 
-FLIP = Op(
+FLIP = declare.vjp(
     name="flip", set="shapes", forward=lambda x, *, dims: torch.flip(x, dims), args=("x",), params=("dims",),
     cases=_flip_cases,
 )
@@ -410,7 +411,7 @@ def _pad_cases(gen: torch.Generator) -> list[Case]:
     return cases + with_dtype([cases[1], cases[10]], torch.float32)
 
 
-PAD = Op(
+PAD = declare.vjp(
     name="pad", set="shapes", forward=lambda x, *, pad, value: F.pad(x, pad, value=value), args=("x",),
     params=("pad", "value"), cases=_pad_cases,
 )
