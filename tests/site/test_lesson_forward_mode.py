@@ -1,4 +1,4 @@
-"""Lesson 10 as built: its worked numbers, its measured plot, and its links to the exercises that practise it."""
+"""Lesson 11 as built: its worked numbers, its measured plot, and its links to the exercises that practise it."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def test_the_worked_example_prints_a_column_of_the_jacobian_and_a_jvp(site: Path
                   "equal: True", "J v by forward mode: tensor([ 0.0000, 0.2702, -4.0000])",
                   "both equal jacobian(): True True"):
         assert claim in text, claim
-    assert text.count("equal: True") >= 2  # the dual-number column and forward over reverse
+    assert text.count("equal: True") >= 2  # the dual-number column, and counted products against the formula
 
 
 def test_the_measurement_is_a_table_of_medians_and_a_plot(site: Path) -> None:

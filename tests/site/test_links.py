@@ -8,11 +8,10 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import ROOT
+from autograder.common.settings import SITE
 
 pytestmark = [pytest.mark.site, pytest.mark.xdist_group("site")]
-BASE = urlsplit(next(line.split(": ", 1)[1] for line in (ROOT / "mkdocs.yml").read_text().splitlines()
-                     if line.startswith("site_url:"))).path
+BASE = urlsplit(SITE).path  # the site_url's path: overrides/hooks.py sets site_url from settings.SITE
 
 
 def target(site: Path, page: Path, ref: str) -> tuple[Path, str] | None:
