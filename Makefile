@@ -47,6 +47,7 @@ bench: $(STAMP) $(MATHJAX)
 	$(BIN)/python benchmarks/grading_speed.py
 	$(BIN)/python benchmarks/mutant_kill_rate.py
 	$(BIN)/python benchmarks/site_build.py
+	$(BIN)/python benchmarks/page_weight.py
 
 clean:
 	rm -rf site .cache .pytest_cache

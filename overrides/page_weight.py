@@ -132,6 +132,9 @@ def typeset_page(content: str, where: str) -> str:
     if not formulas:
         return content
     svgs, defs = typeset(formulas, where)
+    # What a screen reader announces (and what Wikipedia puts in its formula images' alt text): the TeX.
+    labels = [f'<svg aria-label="{html.escape(tex)}" ' for tex, _ in formulas]
+    svgs = [svg.replace("<svg ", label, 1) for svg, label in zip(svgs, labels, strict=True)]
     out, last, rendered = [], 0, iter(svgs)
     for start, end, tex, _display, wrapper in spans:
         out.append(content[last:start])
@@ -224,6 +227,17 @@ def without_code_cells(content: str) -> str:
     return "".join(out)
 
 
+def _selector_list(prelude: list[Any]) -> list[str]:
+    """The selectors of a rule, split at its top-level commas (not those inside :is(...) and the like)."""
+    parts: list[list[Any]] = [[]]
+    for token in prelude:
+        if token.type == "literal" and token.value == ",":
+            parts.append([])
+        else:
+            parts[-1].append(token)
+    return [tinycss2.serialize(part).strip() for part in parts]
+
+
 def _selector_used(selector: str, classes: set[str]) -> bool:
     if re.search(r":(is|where|has)\(", selector):
         return True
@@ -237,7 +251,7 @@ def _rules(css: str, classes: set[str]) -> list[Any]:
     out: list[Any] = []
     for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
         if rule.type == "qualified-rule":
-            selectors = [s.strip() for s in tinycss2.serialize(rule.prelude).split(",")]
+            selectors = _selector_list(rule.prelude)
             used = [s for s in selectors if _selector_used(s, classes)]
             if used:
                 decls = [(d.name, tinycss2.serialize(d.value).strip(), d.important)
