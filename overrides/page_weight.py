@@ -200,7 +200,7 @@ def lighter_png(data: bytes) -> tuple[str, bytes]:
     method = Image.Quantize.MEDIANCUT if image.mode == "RGB" else Image.Quantize.FASTOCTREE
     image = image.quantize(256, method=method, dither=Image.Dither.NONE).convert(image.mode)
     out = io.BytesIO()
-    image.save(out, "WEBP", lossless=True, quality=100, method=6)
+    image.save(out, "WEBP", lossless=True, quality=100, method=4)  # method 6: 1% smaller, 50x slower
     return ("image/webp", out.getvalue()) if len(out.getvalue()) < len(data) else ("image/png", data)
 
 

@@ -115,3 +115,22 @@ def test_search_index_holds_prose_not_notebook_code(site: Path) -> None:
     assert "In [" not in text and "Copied!" not in text and "import torch" not in text
     assert "Out[" not in text
     assert "backward" in text  # the prose is there
+
+
+def test_chromium_reads_every_rule_of_the_notebook_stylesheet(site: Path, server: object, browser: object) -> None:
+    """A rule written wrong (a selector list cut inside :is(...)) makes the browser drop rules after it."""
+    lines = (site / "assets/stylesheets/notebook.css").read_text().splitlines()
+    expected = [line for line in lines if "::-moz-" not in line.split("{")[0]]  # Chromium drops these
+    context = browser.new_context(color_scheme="dark")
+    try:
+        tab = context.new_page()
+        tab.goto(f"{server.url}/{bench.lessons(site)[0]}", wait_until="networkidle")
+        parsed = tab.evaluate("""() => [...document.styleSheets]
+            .find(sheet => (sheet.href || '').endsWith('notebook.css')).cssRules.length""")
+        hidden = tab.evaluate("getComputedStyle(document.querySelector('.clipboard-copy-txt')).display")
+        editor = tab.evaluate("getComputedStyle(document.querySelector('.jp-InputArea-editor')).backgroundColor")
+    finally:
+        context.close()
+    assert parsed == len(expected)
+    assert hidden == "none", "the copy buffer of each code cell shows as a second copy of the code"
+    assert editor not in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"), f"dark-mode code cell background {editor}"
