@@ -224,7 +224,7 @@ def report(site: Path) -> bool:
                 load = load_pages(browser, server, [page] if before is None else [before, page])[-1]
             limit = FIRST_VISIT_MAX if before is None else SECOND_PAGE_MAX
             ok &= load.gzip <= limit or not target
-            lines.append(row(label if target else f"{label} (not a target: notebook assets not cached yet)", load))
+            lines.append(row(label if target else f"{label} (notebook assets not cached yet; shown, no target)", load))
             loads.append(load)
     print("\n".join(lines))
     offsite = sum(len(load.offsite) for load in loads)
