@@ -144,7 +144,7 @@ def test_the_page_has_goals_check_yourself_and_practice(site: Path, stem: str) -
 
 def test_the_plot_of_forward_and_reverse_mode_is_a_rendered_image(site: Path) -> None:
     images = page(site, "08-forward-vs-reverse-mode").select(".jp-OutputArea-output img")
-    assert any(img.get("src", "").startswith("data:image/png") for img in images)
+    assert any(img.get("src", "").startswith(("data:image/png", "data:image/webp")) for img in images)
 
 
 def test_every_concept_of_these_lessons_points_at_a_heading_on_its_page(site: Path) -> None:
