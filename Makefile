@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 MATHJAX_VERSION := 3.2.2
-MATHJAX := docs/assets/vendor/mathjax/tex-mml-svg.js
+MATHJAX := .cache/mathjax/installed-$(MATHJAX_VERSION)
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -19,11 +19,13 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
-# MathJax is served by the site itself (no CDN): fetched once from the npm registry.
+# MathJax typesets the math when the site is built (node, overrides/page_weight.py): readers load no math
+# renderer. Fetched once from the npm registry.
 $(MATHJAX):
-	@mkdir -p $(dir $(MATHJAX)) .cache/npm
-	cd .cache/npm && npm pack --silent mathjax@$(MATHJAX_VERSION) >/dev/null && tar -xzf mathjax-$(MATHJAX_VERSION).tgz
-	cp -r .cache/npm/package/es5/. $(dir $(MATHJAX))
+	@mkdir -p .cache/npm
+	cd .cache/npm && rm -rf package && npm pack --silent mathjax@$(MATHJAX_VERSION) >/dev/null \
+		&& tar -xzf mathjax-$(MATHJAX_VERSION).tgz
+	rm -rf .cache/mathjax && mv .cache/npm/package .cache/mathjax && touch $(MATHJAX)
 
 build: $(STAMP) $(MATHJAX)
 	$(BIN)/mkdocs build --strict
@@ -45,6 +47,7 @@ bench: $(STAMP) $(MATHJAX)
 	$(BIN)/python benchmarks/grading_speed.py
 	$(BIN)/python benchmarks/mutant_kill_rate.py
 	$(BIN)/python benchmarks/site_build.py
+	$(BIN)/python benchmarks/page_weight.py
 
 clean:
 	rm -rf site .cache .pytest_cache

@@ -206,7 +206,7 @@ def test_each_lesson_has_goals_sources_and_check_yourself(site: Path, lesson: st
 def test_pictures_are_on_the_page(site: Path, lesson: str) -> None:
     images = page(site, lesson).select(".jp-OutputArea-output img")
     graphs = [i for i in images if i["src"].startswith("data:image/svg+xml")]
-    plots = [i for i in images if i["src"].startswith("data:image/png")]
+    plots = [i for i in images if i["src"].startswith(("data:image/png", "data:image/webp"))]
     if lesson == "04-jacobians":
         assert len(plots) == PICTURES[lesson]
     else:

@@ -154,7 +154,7 @@ def test_the_rebuilt_network_is_marked_with_what_the_text_pins_down(site: Path) 
 
 def test_the_plot_of_forward_and_reverse_mode_is_a_rendered_image(site: Path) -> None:
     images = page(site, "11-forward-and-reverse-mode").select(".jp-OutputArea-output img")
-    assert any(img.get("src", "").startswith("data:image/png") for img in images)
+    assert any(img.get("src", "").startswith(("data:image/png", "data:image/webp")) for img in images)
 
 
 def test_every_concept_of_these_lessons_points_at_a_heading_on_its_page(site: Path) -> None:
