@@ -11,7 +11,7 @@ import torch
 
 from autograder.common.settings import VISIBLE_SEED
 from autograder.grading.plan import plan
-from autograder.grading.run import reference
+from autograder.grading import reference
 from autograder.registry import Case, Op
 
 Tensor = torch.Tensor
