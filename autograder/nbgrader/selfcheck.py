@@ -10,8 +10,8 @@ from __future__ import annotations
 import torch
 
 from autograder.common.settings import VISIBLE_SEED
-from autograder.grading.plan import plan
 from autograder.grading import reference
+from autograder.grading.plan import plan
 from autograder.registry import Case, Op
 
 Tensor = torch.Tensor
