@@ -44,7 +44,8 @@ def test_the_error_curve_backs_the_advice_to_check_in_float64(site: Path) -> Non
     best = dict(re.findall(r"(central, float64|central, float32): smallest error (\d\.\de-\d\d) at h", text))
     assert float(best["central, float64"]) < 1e-9 and 1e-7 < float(best["central, float32"]) < 1e-4
     assert float(best["central, float32"]) / float(best["central, float64"]) > 1e4
-    plots = [img for img in page(site).select(".jp-OutputArea-output img") if img["src"].startswith(("data:image/png", "data:image/webp"))]
+    plots = [img for img in page(site).select(".jp-OutputArea-output img")
+             if img["src"].startswith(("data:image/png", "data:image/webp"))]
     assert len(plots) == 1
 
 
