@@ -87,15 +87,25 @@ def _functions_table(op: Op) -> str:
             f"| name | what it computes |\n| --- | --- |\n{rows}")
 
 
+def _mistakes(op: Op) -> str:
+    return "\n".join(f"- {m}" for m in op.page.mistakes) or "- (none listed yet)"
+
+
+def _hint(op: Op, default: str) -> str:
+    """The hint, indented into Material's collapsible tip."""
+    return "\n".join(f"    {line}" for line in (op.page.hint or default).splitlines())
+
+
+def _tolerances(op: Op) -> str:
+    return "; ".join(f"{str(d).removeprefix('torch.')}: rtol {op.rtol[d]:g}, atol {op.atol[d]:g}" for d in op.rtol)
+
+
 def _call_page(op: Op) -> str:
     """The page of an exercise that is not a VJP: its own sections, mistakes and testing text."""
     page = op.page
     sections = [*page.sections, *([("The functions you are given", _functions_table(op))] if op.functions else [])]
     body = "\n\n".join(f"## {heading}\n\n{text}" for heading, text in sections)
-    mistakes = "\n".join(f"- {m}" for m in page.mistakes) or "- (none listed yet)"
-    hint = "\n".join(f"    {line}" for line in (page.hint or "Try the smallest case by hand first.").splitlines())
-    tolerances = "; ".join(f"{str(d).removeprefix('torch.')}: rtol {op.rtol[d]:g}, atol {op.atol[d]:g}"
-                           for d in op.rtol)
+    mistakes, hint, tolerances = _mistakes(op), _hint(op, "Try the smallest case by hand first."), _tolerances(op)
     forbidden = (f"\n\nThis exercise may not call {', '.join(f'`{n}`' for n in op.forbidden)}: "
                  f"{op.policy_hint}." if op.forbidden else "")
     return f"""# `{op.name}`
@@ -134,16 +144,13 @@ def op_page(op: Op) -> str:
     if not op.takes_grad:
         return _call_page(op)
     page = op.page
-    mistakes = "\n".join(f"- {m}" for m in page.mistakes) or "- (none listed yet)"
     convention = op.convention or "This op is differentiable everywhere on the inputs the grader uses."
     if op.conventions:
         rows = "\n".join(f"| {c.says} | `{_plain(c.inputs)}` | `{_plain(c.grads)}` |" for c in op.conventions)
         convention += ("\n\nMeasured on torch " + torch.__version__.split("+")[0] + " with `grad` all ones "
                        "(a test re-measures these on every run):\n\n| where | inputs | gradients |\n"
                        "| --- | --- | --- |\n" + rows)
-    hint = "\n".join(f"    {line}" for line in (page.hint or "Write the Jacobian of a tiny case by hand.").splitlines())
-    tolerances = "; ".join(f"{str(d).removeprefix('torch.')}: rtol {op.rtol[d]:g}, atol {op.atol[d]:g}"
-                           for d in op.rtol)
+    mistakes, hint, tolerances = _mistakes(op), _hint(op, "Write the Jacobian of a tiny case by hand."), _tolerances(op)
     return f"""# `{op.name}`
 
 {op.summary}
