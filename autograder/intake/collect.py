@@ -21,14 +21,13 @@ def _modules() -> list[str]:
     return list(registry.SETS)
 
 
-def _no_linked_folder(root: Path, path: Path) -> None:
-    """Refuse ``path`` if a folder on the way from ``root`` to it is a symbolic link: a link could hand in someone
-    else's files (``exercises -> ../alice``, or the solutions), and git keeps links on clone."""
-    folder = root
-    for part in path.relative_to(root).parts[:-1]:
-        folder = folder / part
-        if folder.is_symlink():
-            raise SubmissionError(f"{folder}: is a symbolic link to a folder; submit the folder itself")
+def _no_linked_folder(root: Path, folder: Path) -> None:
+    """Refuse ``folder`` if it, or a folder on the way to it from ``root``, is a symbolic link: a link could hand
+    in someone else's files (``exercises -> ../alice``, or the solutions), and git keeps links on clone."""
+    for part in folder.relative_to(root).parts:
+        root = root / part
+        if root.is_symlink():
+            raise SubmissionError(f"{root}: is a symbolic link to a folder; submit the folder itself")
 
 
 def _notebook(path: Path) -> dict[str, bytes]:
@@ -92,11 +91,11 @@ def _gather(root: Path) -> Submission:
     origin: dict[str, str] = {}
     modules = load(root, sets).files
     if not modules and (root / "exercises").is_dir():
-        _no_linked_folder(root, root / "exercises" / "x.py")
+        _no_linked_folder(root, root / "exercises")
         modules = load(root / "exercises", sets).files
     _merge(files, origin, modules, "the .py files")
     for notebook in _notebooks(root):
-        _no_linked_folder(root, notebook)
+        _no_linked_folder(root, notebook.parent)
         _merge(files, origin, _notebook(notebook), str(notebook.relative_to(root)))
     for zipped in sorted(root.glob("*.zip")):
         _merge(files, origin, archive.read(zipped, sets)[0], zipped.name)
