@@ -104,7 +104,7 @@ def test_a_wrong_submission_gets_no_points_for_the_wrong_ops_with_explanations(t
 
 @pytest.mark.slow
 def test_a_crashing_grader_still_leaves_valid_results_that_say_so(tmp_path: Path, bundle: bytes) -> None:
-    results, run = simulate(tmp_path / "killed", bundle, as_files("correct"), corrupt="grading.py")
+    results, run = simulate(tmp_path / "killed", bundle, as_files("correct"), corrupt="grading/run.py")
     assert results["score"] == 0 and results["tests"] == []
     assert "autograder itself failed" in results["output"] and "not a verdict on your code" in results["output"]
     assert "the grader failed: status -9" in run.stdout, "the supervisor saw the grader killed"

@@ -29,9 +29,10 @@ sys.modules["page_weight_bench"] = bench
 _spec.loader.exec_module(bench)
 
 
-OVER = {"lessons/10-checking-gradients/": 20 * 1024}
-"""Pages known to be over the targets, by how much they may exceed them: lesson 10 (234 typeset formulas,
-merged after the weight work) is 267 KB on a first visit and 70 KB after lesson 9. To trim, then remove."""
+OVER = {"lessons/10-checking-gradients/": 20 * 1024, "lessons/11-forward-and-reverse-mode/": 20 * 1024}
+"""Pages known to be over the targets, by how much they may exceed them, both changed after the weight work:
+lesson 10 (234 typeset formulas) is 267 KB on a first visit and 70 KB after lesson 9; lesson 11 (two lessons
+merged) 273 KB and 75 KB after lesson 10. To trim, then remove."""
 
 
 @pytest.fixture(scope="module")
